@@ -1,0 +1,251 @@
+//! Issue-type scoring over the taxonomy's labels: a hybrid of the weighted
+//! cue lexicon and the trained linear model.
+//!
+//! The cue lexicon gives each label a cue score: the sum of the weights of
+//! its cues found in the text, a cue that lines up with jieba's word
+//! boundaries counting fully and one that cuts through a word counting
+//! less. The model reads character unigrams and bigrams, jieba tokens,
+//! those cue scores and entity kinds ([`crate::features`]) and gives a
+//! logit per label; a softmax with the model's fitted temperature turns the
+//! logits into probabilities, so `confidence` is the winning label's
+//! probability. Labels the model does not know (added to the taxonomy after
+//! training) are scored from their cues alone.
+
+use crate::features::for_each_feature;
+use crate::lexicon::{CueKind, Cues, Family, Hit, Taxonomy};
+use crate::model::IssueModel;
+
+/// How much a cue that does not line up with a jieba token counts.
+const MISALIGNED: f32 = 0.6;
+
+#[derive(Clone, Debug)]
+pub(crate) struct IssueScorer {
+    /// Cue-only scoring: score units per nat.
+    pub cue_scale: f32,
+    /// Cue score the `other` label gets for free, so that text with no cue
+    /// leans to `other` (and, with a flat distribution, abstains).
+    pub other_prior: f32,
+    pub model: Option<IssueModel>,
+}
+
+impl IssueScorer {
+    pub fn new(model: Option<IssueModel>) -> IssueScorer {
+        IssueScorer {
+            cue_scale: 2.5,
+            other_prior: 0.2,
+            model: model.filter(|m| !m.columns.is_empty()),
+        }
+    }
+}
+
+/// Per-label probabilities and the cues behind them.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct IssueOutput {
+    pub probs: Vec<f32>,
+    /// Cue score per label.
+    pub cue_sums: Vec<f32>,
+    /// `(start, end, label)` of every issue cue, normalized offsets.
+    pub cues: Vec<(u32, u32, u16)>,
+    model_logits: Vec<f32>,
+    cue_features: Vec<(usize, f32)>,
+    buf: String,
+}
+
+impl IssueOutput {
+    /// Label indices sorted by probability, best first (ties: lower index).
+    pub fn ranking(&self, k: usize) -> impl Iterator<Item = (usize, f32)> + '_ {
+        let mut best: [(usize, f32); 3] = [(usize::MAX, f32::MIN); 3];
+        for (i, &p) in self.probs.iter().enumerate() {
+            for slot in 0..3 {
+                if p > best[slot].1 {
+                    best[slot..].rotate_right(1);
+                    best[slot] = (i, p);
+                    break;
+                }
+            }
+        }
+        best.into_iter()
+            .take(k.min(3))
+            .filter(|b| b.0 != usize::MAX)
+    }
+}
+
+fn aligned(tokens: &[(u32, u32)], hit: &Hit) -> bool {
+    let starts = tokens.binary_search_by(|t| t.0.cmp(&hit.start)).is_ok();
+    let ends = tokens.binary_search_by(|t| t.1.cmp(&hit.end)).is_ok();
+    starts && ends
+}
+
+/// The text-derived inputs of the scorer.
+pub(crate) struct IssueInput<'a> {
+    pub text: &'a str,
+    pub hits: &'a [Hit],
+    pub tokens: &'a [(u32, u32)],
+    pub entity_kinds: &'a [&'static str],
+}
+
+impl IssueScorer {
+    /// Cue scores per label into `out.cue_sums` and `out.cues`.
+    pub fn cue_scores(
+        &self,
+        taxonomy: &Taxonomy,
+        cues: &Cues,
+        input: &IssueInput<'_>,
+        out: &mut IssueOutput,
+    ) {
+        out.cue_sums.clear();
+        out.cue_sums.resize(taxonomy.len(), 0.0);
+        out.cues.clear();
+        for hit in input.hits {
+            let factor = if aligned(input.tokens, hit) {
+                1.0
+            } else {
+                MISALIGNED
+            };
+            for e in cues.entries(hit, Family::Issue) {
+                if let CueKind::Issue(label) = e.kind
+                    && let Some(p) = out.cue_sums.get_mut(label as usize)
+                {
+                    *p += e.weight * factor;
+                    out.cues.push((hit.start, hit.end, label));
+                }
+            }
+        }
+    }
+
+    /// Calls `emit` for every model feature of the input (after
+    /// [`cue_scores`](Self::cue_scores)).
+    pub fn features(
+        &self,
+        taxonomy: &Taxonomy,
+        input: &IssueInput<'_>,
+        out: &mut IssueOutput,
+        emit: impl FnMut(&str, f32),
+    ) {
+        out.cue_features.clear();
+        out.cue_features.extend(
+            out.cue_sums
+                .iter()
+                .enumerate()
+                .filter(|c| *c.1 > 0.0)
+                .map(|(i, &w)| (i, w)),
+        );
+        let cue_names: smallvec::CueNames<'_> =
+            smallvec::CueNames::new(taxonomy, &out.cue_features);
+        for_each_feature(
+            input.text,
+            input.tokens,
+            cue_names.as_slice(),
+            input.entity_kinds,
+            &mut out.buf,
+            emit,
+        );
+    }
+
+    pub fn score(
+        &self,
+        taxonomy: &Taxonomy,
+        cues: &Cues,
+        input: &IssueInput<'_>,
+        out: &mut IssueOutput,
+    ) {
+        self.cue_scores(taxonomy, cues, input, out);
+        let n = taxonomy.len();
+        out.probs.clear();
+        out.probs.resize(n, 0.0);
+        match &self.model {
+            None => {
+                for (p, c) in out.probs.iter_mut().zip(&out.cue_sums) {
+                    *p = self.cue_scale * c;
+                }
+                out.probs[taxonomy.other] += self.cue_scale * self.other_prior;
+                softmax(&mut out.probs, 1.0);
+            }
+            Some(model) => {
+                let mut logits = std::mem::take(&mut out.model_logits);
+                logits.clear();
+                logits.extend_from_slice(&model.bias);
+                self.features(taxonomy, input, out, |f, v| {
+                    model.add_feature(f, v, &mut logits)
+                });
+                for (i, p) in out.probs.iter_mut().enumerate() {
+                    *p = match model.column_of[i] {
+                        Some(j) => logits[j],
+                        None => self.cue_scale * out.cue_sums[i] - self.cue_scale,
+                    };
+                }
+                out.model_logits = logits;
+                softmax(&mut out.probs, 1.0 / model.temperature);
+            }
+        }
+    }
+}
+
+/// A borrowed `(label name, cue score)` list without allocating per call.
+mod smallvec {
+    use crate::lexicon::Taxonomy;
+
+    pub(crate) struct CueNames<'a> {
+        items: [(&'a str, f32); 32],
+        len: usize,
+    }
+
+    impl<'a> CueNames<'a> {
+        pub fn new(taxonomy: &'a Taxonomy, cues: &[(usize, f32)]) -> CueNames<'a> {
+            let mut items = [("", 0.0); 32];
+            let mut len = 0;
+            for &(i, w) in cues.iter().take(32) {
+                items[len] = (taxonomy.entries[i].label.as_str(), w);
+                len += 1;
+            }
+            CueNames { items, len }
+        }
+
+        pub fn as_slice(&self) -> &[(&'a str, f32)] {
+            &self.items[..self.len]
+        }
+    }
+}
+
+/// In-place softmax of `scale * x`.
+pub(crate) fn softmax(xs: &mut [f32], scale: f32) {
+    let max = xs.iter().copied().fold(f32::MIN, f32::max);
+    let mut sum = 0.0;
+    for x in xs.iter_mut() {
+        *x = (scale * (*x - max)).exp();
+        sum += *x;
+    }
+    if sum > 0.0 {
+        for x in xs.iter_mut() {
+            *x /= sum;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn softmax_sums_to_one() {
+        let mut v = vec![1.0, 2.0, 3.0];
+        softmax(&mut v, 1.0);
+        assert!((v.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+        assert!(v[2] > v[1] && v[1] > v[0]);
+    }
+
+    #[test]
+    fn ranking_is_best_first() {
+        let out = IssueOutput {
+            probs: vec![0.1, 0.5, 0.05, 0.3, 0.05],
+            ..IssueOutput::default()
+        };
+        let r: Vec<_> = out.ranking(3).map(|(i, _)| i).collect();
+        assert_eq!(r, vec![1, 3, 0]);
+        let out = IssueOutput {
+            probs: vec![0.6, 0.4],
+            ..IssueOutput::default()
+        };
+        assert_eq!(out.ranking(3).count(), 2);
+    }
+}

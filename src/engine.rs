@@ -1,0 +1,608 @@
+//! The engine: built once from the lexicons and the policy, then shared.
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+use jieba_rs::Jieba;
+
+use crate::classify::{IssueInput, IssueOutput, IssueScorer};
+use crate::decision::{
+    Decision, Entity, Evidence, Flags, IssueAssessment, LabelScore, PiiFound, Reason, Rule,
+    SentimentAssessment, WaitEstimate,
+};
+use crate::domain::{Emotion, Lane};
+use crate::error::{Error, Result};
+use crate::inquiry::Inquiry;
+use crate::lexicon::{self, CueSet, Cues, Family, Lexicon, ScanScratch, Taxonomy};
+use crate::model::IssueModel;
+use crate::normalize::{Normalized, truncate_at_boundary};
+use crate::pii::{self, Detector, EntityMatch, MaskStyle, PiiMatch};
+use crate::policy::Policy;
+use crate::route::{self, Assessed, Fired};
+use crate::sentiment::{self, SentimentOutput, SentimentScorer, Signals};
+
+/// The triage engine.
+///
+/// Build it once — [`Engine::default()`] on the embedded lexicons and
+/// policy, or [`Engine::builder()`] to replace any of them — and share it:
+/// it is immutable, `Send + Sync`, and cloning it only bumps a reference
+/// count.
+///
+/// # Examples
+///
+/// ```
+/// use kefu_triage::{Customer, Engine, Inquiry, Lane, Tier};
+///
+/// let engine = Engine::default();
+/// let d = engine.triage(&Inquiry::new("快递三天没动了，转人工！"));
+/// assert_eq!(d.issue.label, "logistics");
+/// assert!(d.flags.human_requested);
+/// assert_eq!(d.route.lane, Lane::Human);
+///
+/// let vip = Inquiry::new("这个耳机有白色的吗").customer(Customer::new("v1").tier(Tier::Vip));
+/// assert_eq!(engine.triage(&vip).route.lane, Lane::Dedicated);
+/// ```
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    taxonomy: Taxonomy,
+    cues: Cues,
+    jieba: Jieba,
+    detector: Detector,
+    issue: IssueScorer,
+    sentiment: SentimentScorer,
+    policy: Policy,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("labels", &self.inner.taxonomy.len())
+            .field("cue_patterns", &self.inner.cues.pattern_count())
+            .field(
+                "model_features",
+                &self.inner.issue.model.as_ref().map_or(0, |m| m.len()),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Engine {
+    /// The engine on the embedded lexicons and policy.
+    ///
+    /// The embedded data is checked by the test suite, so this does not fail
+    /// in a released crate; should it ever, it panics with the data error,
+    /// which is a bug in this crate, not in the caller's input.
+    fn default() -> Engine {
+        match Engine::builder().build() {
+            Ok(e) => e,
+            Err(e) => panic!("embedded lexicons are invalid (a kefu-triage bug): {e}"),
+        }
+    }
+}
+
+/// Reusable buffers for [`Engine::triage_with`]; make one per thread with
+/// [`Engine::scratch`].
+#[derive(Clone, Debug, Default)]
+pub struct Scratch {
+    norm: Normalized,
+    scan: ScanScratch,
+    tokens: Vec<(u32, u32)>,
+    pii: Vec<PiiMatch>,
+    raw_pii: Vec<PiiMatch>,
+    entities: Vec<EntityMatch>,
+    entity_kinds: Vec<&'static str>,
+    issue: IssueOutput,
+    sentiment: SentimentOutput,
+    signals: Signals,
+    fired: Vec<Fired>,
+}
+
+impl Engine {
+    /// A builder to replace lexicons or the policy.
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    /// Fresh scratch buffers for [`Engine::triage_with`].
+    pub fn scratch(&self) -> Scratch {
+        Scratch::default()
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &Policy {
+        &self.inner.policy
+    }
+
+    /// The taxonomy's labels, in file order.
+    pub fn labels(&self) -> impl Iterator<Item = &crate::IssueLabel> {
+        self.inner.taxonomy.entries.iter().map(|e| &e.label)
+    }
+
+    /// Steps 1–4 of the pipeline: normalize, find personal data and
+    /// entities, segment, scan the lexicons.
+    fn analyze(&self, s: &mut Scratch, raw: &str) {
+        let inner = &*self.inner;
+        s.norm.update(raw);
+        let text = s.norm.text();
+        inner.detector.find_pii(text, &mut s.pii);
+        inner
+            .detector
+            .find_entities_excluding(text, &s.pii, &mut s.entities);
+        s.raw_pii.clear();
+        for m in &s.pii {
+            let (start, end) = s.norm.raw_span(m.start, m.end);
+            s.raw_pii.push(PiiMatch {
+                kind: m.kind,
+                start,
+                end,
+            });
+        }
+        s.entity_kinds.clear();
+        s.entity_kinds
+            .extend(s.entities.iter().map(|e| e.kind.as_str()));
+        s.tokens.clear();
+        s.tokens.extend(
+            inner
+                .jieba
+                .cut(text, true)
+                .iter()
+                .map(|t| (t.byte_start as u32, t.byte_end as u32)),
+        );
+        inner.cues.scan(text, &mut s.scan);
+    }
+
+    /// The features the issue model reads for `text`, with their values.
+    ///
+    /// This is what `examples/train_issue.rs` trains on; the engine hashes
+    /// the same features when it scores, so a model trained on these
+    /// strings is the model the engine runs.
+    ///
+    /// ```
+    /// let engine = kefu_triage::Engine::default();
+    /// let f = engine.issue_features("快递到哪了");
+    /// assert!(f.iter().any(|(name, _)| name == "b快递"));
+    /// assert!(f.iter().any(|(name, v)| name == "qlogistics" && *v > 0.0));
+    /// ```
+    pub fn issue_features(&self, text: &str) -> Vec<(String, f32)> {
+        let inner = &*self.inner;
+        let raw = truncate_at_boundary(text, inner.policy.max_text_bytes);
+        let mut s = self.scratch();
+        self.analyze(&mut s, raw);
+        let input = issue_input(&s);
+        let mut out = IssueOutput::default();
+        inner
+            .issue
+            .cue_scores(&inner.taxonomy, &inner.cues, &input, &mut out);
+        let mut features = Vec::new();
+        inner
+            .issue
+            .features(&inner.taxonomy, &input, &mut out, |f, v| {
+                features.push((f.to_string(), v))
+            });
+        features
+    }
+
+    /// Triage one inquiry. Never fails and never panics, whatever the text.
+    pub fn triage(&self, inquiry: &Inquiry<'_>) -> Decision {
+        self.triage_with(&mut self.scratch(), inquiry)
+    }
+
+    /// Triage one inquiry reusing `scratch`'s buffers (for hot loops).
+    pub fn triage_with(&self, scratch: &mut Scratch, inquiry: &Inquiry<'_>) -> Decision {
+        let inner = &*self.inner;
+        let policy = &inner.policy;
+        let full = inquiry.text;
+        let raw = truncate_at_boundary(full, policy.max_text_bytes);
+        let mut reasons = Vec::new();
+
+        let s = scratch;
+        self.analyze(s, raw);
+        let mut issue = std::mem::take(&mut s.issue);
+        inner
+            .issue
+            .score(&inner.taxonomy, &inner.cues, &issue_input(s), &mut issue);
+        s.issue = issue;
+        let text = s.norm.text();
+        let mut masked_text = String::with_capacity(raw.len());
+        pii::mask_into(raw, &s.raw_pii, MaskStyle::Placeholder, &mut masked_text);
+        let other = inner.taxonomy.other;
+        let ranking: Vec<(usize, f32)> = s.issue.ranking(3).collect();
+        let (best, confidence) = ranking.first().copied().unwrap_or((other, 0.0));
+        let margin = confidence - ranking.get(1).map_or(0.0, |r| r.1);
+        // Abstain when unsure, or when two labels are too close to call
+        // (a margin only matters when the winner is a real issue type).
+        let abstained = confidence < policy.confidence_threshold
+            || (best != other && margin < policy.margin_threshold);
+        let label_idx = if abstained { other } else { best };
+
+        // 6. Sentiment and escalation signals.
+        let sent_hits = &s.scan.families[Family::Sentiment as usize];
+        let esc_hits = &s.scan.families[Family::Escalation as usize];
+        sentiment::find_signals(text, &inner.cues, sent_hits, esc_hits, &mut s.signals);
+        inner.sentiment.score(
+            text,
+            &inner.cues,
+            sent_hits,
+            s.norm.emphasis(),
+            &s.signals,
+            &mut s.sentiment,
+        );
+        let negativity = s.sentiment.negativity;
+
+        // Evidence: normalized spans → raw spans, PII never shown.
+        let raw_pii = &s.raw_pii;
+        let norm = &s.norm;
+        let evidence = |spans: &mut dyn Iterator<Item = (u32, u32)>| -> Vec<Evidence> {
+            spans
+                .map(|(a, b)| {
+                    let (start, end) = norm.raw_span(a as usize, b as usize);
+                    let hides_pii = raw_pii.iter().any(|p| p.start < end && start < p.end);
+                    let text = if hides_pii {
+                        "[PII]".to_string()
+                    } else {
+                        raw.get(start..end).unwrap_or("").to_string()
+                    };
+                    Evidence { start, end, text }
+                })
+                .collect()
+        };
+
+        if raw.len() < full.len() {
+            reasons.push(Reason {
+                rule: Rule::Truncated,
+                detail: format!(
+                    "text of {} bytes cut to the first {} (max_text_bytes)",
+                    full.len(),
+                    raw.len()
+                ),
+                evidence: vec![],
+            });
+        }
+        if !s.raw_pii.is_empty() {
+            let kinds: Vec<&str> = s.raw_pii.iter().map(|p| p.kind.as_str()).collect();
+            reasons.push(Reason {
+                rule: Rule::PiiMasked,
+                detail: format!("masked: {}", kinds.join(", ")),
+                evidence: s
+                    .raw_pii
+                    .iter()
+                    .map(|p| Evidence {
+                        start: p.start,
+                        end: p.end,
+                        text: p.kind.placeholder().to_string(),
+                    })
+                    .collect(),
+            });
+        }
+        let issue_spans: Vec<(u32, u32)> = s
+            .issue
+            .cues
+            .iter()
+            .filter(|c| c.2 as usize == best)
+            .map(|c| (c.0, c.1))
+            .collect();
+        let label = inner.taxonomy.entries[label_idx].label.clone();
+        reasons.push(Reason {
+            rule: Rule::IssueType,
+            detail: format!(
+                "{} ({}) p={:.2}{}",
+                inner.taxonomy.entries[best].label,
+                inner.taxonomy.entries[best].zh_name,
+                confidence,
+                if abstained { ", abstained" } else { "" }
+            ),
+            evidence: evidence(&mut issue_spans.iter().copied()),
+        });
+        if !s.sentiment.evidence.is_empty() {
+            reasons.push(Reason {
+                rule: Rule::Sentiment,
+                detail: format!(
+                    "negativity {:.2}, emotion {}",
+                    negativity, s.sentiment.emotion
+                ),
+                evidence: evidence(&mut s.sentiment.evidence.iter().copied()),
+            });
+        }
+
+        // 7. Route.
+        s.fired.clear();
+        let assessed = Assessed {
+            label: label_idx,
+            confidence,
+            abstained,
+            negativity,
+            emotion: s.sentiment.emotion,
+            signals: &s.signals,
+            issue_spans: &issue_spans,
+            sentiment_spans: &s.sentiment.evidence,
+        };
+        let route = route::route(policy, &inner.taxonomy, inquiry, &assessed, &mut s.fired);
+
+        // 8. Wait estimate for human queues.
+        let wait = match (route.lane, inquiry.queue) {
+            (Lane::Human, Some(q)) => match q.group(&route.skill_group) {
+                Some(g) => estimate_wait(g, route.priority),
+                None => {
+                    s.fired.push(Fired {
+                        rule: Rule::WaitUnknown,
+                        detail: format!(
+                            "skill group {} not in the queue snapshot",
+                            route.skill_group
+                        ),
+                        spans: vec![],
+                    });
+                    None
+                }
+            },
+            _ => None,
+        };
+        for f in s.fired.drain(..) {
+            reasons.push(Reason {
+                rule: f.rule,
+                detail: f.detail,
+                evidence: evidence(&mut f.spans.iter().copied()),
+            });
+        }
+
+        let flags = Flags {
+            human_requested: !s.signals.human_request.is_empty(),
+            repeat_contact: inquiry.customer.prior_contacts >= policy.repeat_contacts,
+            high_risk: reasons.iter().any(|r| r.rule == Rule::HighRisk),
+            threat: !s.signals.threat.is_empty(),
+            safety: !s.signals.safety.is_empty(),
+            minor: !s.signals.minor.is_empty()
+                || (!abstained && label.as_str() == "minor_protection"),
+            pii_found: !s.raw_pii.is_empty(),
+        };
+        let top = ranking
+            .iter()
+            .map(|&(i, p)| LabelScore {
+                label: inner.taxonomy.entries[i].label.clone(),
+                score: p,
+            })
+            .collect();
+        let entities = s
+            .entities
+            .iter()
+            .map(|e| {
+                let (start, end) = norm.raw_span(e.start, e.end);
+                Entity {
+                    kind: e.kind.as_str().to_string(),
+                    text: raw.get(start..end).unwrap_or("").to_string(),
+                    start,
+                    end,
+                    carrier: e.carrier.map(str::to_string),
+                }
+            })
+            .collect();
+        Decision {
+            issue: IssueAssessment {
+                label,
+                confidence: s.issue.probs.get(label_idx).copied().unwrap_or(0.0),
+                abstained,
+                top,
+            },
+            sentiment: SentimentAssessment {
+                negativity,
+                negative: negativity >= policy.negativity_threshold,
+                emotion: s.sentiment.emotion,
+                emotion_score: if s.sentiment.emotion == Emotion::None {
+                    0.0
+                } else {
+                    s.sentiment.emotion_score
+                },
+            },
+            flags,
+            route,
+            wait,
+            masked_text,
+            pii: s
+                .raw_pii
+                .iter()
+                .map(|p| PiiFound {
+                    kind: p.kind.as_str().to_string(),
+                    start: p.start,
+                    end: p.end,
+                })
+                .collect(),
+            entities,
+            reasons,
+        }
+    }
+}
+
+fn issue_input(s: &Scratch) -> IssueInput<'_> {
+    IssueInput {
+        text: s.norm.text(),
+        hits: &s.scan.families[Family::Issue as usize],
+        tokens: &s.tokens,
+        entity_kinds: &s.entity_kinds,
+    }
+}
+
+/// Position-based wait for a customer entering `group` at `priority`
+/// (Whitt 1999): only contacts of equal or higher priority are ahead, free
+/// agents take them first, and abandonment ahead shortens the wait.
+fn estimate_wait(group: &crate::GroupState, priority: u8) -> Option<WaitEstimate> {
+    let ahead = group.ahead_of(priority);
+    let est = crate::queue::estimate_wait(
+        ahead,
+        group.agents_online,
+        group.agents_free(),
+        group.aht_seconds,
+        group.patience_seconds,
+    )?;
+    let shown_ahead = ahead.saturating_sub(group.agents_free());
+    Some(WaitEstimate {
+        position: shown_ahead,
+        low_seconds: est.low_s.round() as u32,
+        high_seconds: est.high_s.round().max(est.low_s.round()) as u32,
+        message: crate::queue::describe_wait(shown_ahead, est.low_s, est.high_s),
+    })
+}
+
+/// Builds an [`Engine`], replacing any embedded lexicon or the policy.
+///
+/// Sources are read when given; any error is reported by
+/// [`build`](EngineBuilder::build), naming the file, line and value.
+///
+/// ```
+/// use kefu_triage::{Engine, Inquiry, Lexicon};
+///
+/// let cues = "#! kefu-triage issue-cues v1\n茶叶\tproduct\t2.0\n";
+/// let engine = Engine::builder()
+///     .lexicon_str(Lexicon::IssueCues, "tea_cues.tsv", cues)
+///     .build()
+///     .unwrap();
+/// assert_eq!(engine.triage(&Inquiry::new("茶叶是今年的吗")).issue.label, "product");
+/// ```
+#[derive(Default)]
+pub struct EngineBuilder {
+    sources: Vec<(Lexicon, String, String)>,
+    policy: Option<(String, Policy)>,
+    error: Option<Error>,
+}
+
+impl std::fmt::Debug for EngineBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineBuilder").finish_non_exhaustive()
+    }
+}
+
+impl EngineBuilder {
+    fn keep_error(&mut self, e: Error) {
+        self.error.get_or_insert(e);
+    }
+
+    /// Replaces a lexicon with the text of a file.
+    pub fn lexicon_path(mut self, lexicon: Lexicon, path: impl AsRef<Path>) -> EngineBuilder {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        match std::fs::read(path) {
+            Ok(bytes) => match lexicon::decode_utf8(&name, bytes) {
+                Ok(text) => self.sources.push((lexicon, name, text)),
+                Err(e) => self.keep_error(e),
+            },
+            Err(source) => self.keep_error(Error::Io { file: name, source }),
+        }
+        self
+    }
+
+    /// Replaces a lexicon with text read from a reader; `name` is used in
+    /// error messages.
+    pub fn lexicon_reader(
+        mut self,
+        lexicon: Lexicon,
+        name: &str,
+        mut reader: impl Read,
+    ) -> EngineBuilder {
+        let mut bytes = Vec::new();
+        match reader.read_to_end(&mut bytes) {
+            Ok(_) => match lexicon::decode_utf8(name, bytes) {
+                Ok(text) => self.sources.push((lexicon, name.to_string(), text)),
+                Err(e) => self.keep_error(e),
+            },
+            Err(source) => self.keep_error(Error::Io {
+                file: name.to_string(),
+                source,
+            }),
+        }
+        self
+    }
+
+    /// Replaces a lexicon with in-memory text; `name` is used in errors.
+    pub fn lexicon_str(mut self, lexicon: Lexicon, name: &str, text: &str) -> EngineBuilder {
+        self.sources
+            .push((lexicon, name.to_string(), text.to_string()));
+        self
+    }
+
+    /// Replaces the policy.
+    pub fn policy(mut self, policy: Policy) -> EngineBuilder {
+        self.policy = Some(("<policy>".to_string(), policy));
+        self
+    }
+
+    /// Replaces the policy with a JSON file.
+    pub fn policy_path(mut self, path: impl AsRef<Path>) -> EngineBuilder {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let text = std::fs::read(path)
+            .map_err(|source| Error::Io {
+                file: name.clone(),
+                source,
+            })
+            .and_then(|b| lexicon::decode_utf8(&name, b))
+            .and_then(|t| Policy::from_json_str(&name, &t));
+        match text {
+            Ok(p) => self.policy = Some((name, p)),
+            Err(e) => self.keep_error(e),
+        }
+        self
+    }
+
+    /// Builds the engine: parses and checks every lexicon, compiles the
+    /// automaton, loads the jieba dictionary with the user dictionary.
+    ///
+    /// # Errors
+    ///
+    /// The first problem found, naming the file, the line and the value.
+    pub fn build(self) -> Result<Engine> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let source = |lex: Lexicon| -> (&str, &str) {
+            self.sources
+                .iter()
+                .rev()
+                .find(|s| s.0 == lex)
+                .map_or((lex.file_name(), lex.embedded()), |s| {
+                    (s.1.as_str(), s.2.as_str())
+                })
+        };
+        let (file, text) = source(Lexicon::Taxonomy);
+        let taxonomy = Taxonomy::parse(file, text)?;
+        let mut set = CueSet::default();
+        let (file, text) = source(Lexicon::IssueCues);
+        set.add_issue_cues(file, text, &taxonomy)?;
+        for lex in [Lexicon::Sentiment, Lexicon::Escalation] {
+            let (file, text) = source(lex);
+            set.add_kinded(file, text, lex)?;
+        }
+        let cues = set.build()?;
+        let (file, text) = source(Lexicon::UserDict);
+        let words = lexicon::parse_user_dict(file, text)?;
+        let mut jieba = Jieba::new();
+        for (word, freq, tag) in &words {
+            jieba.add_word(word, *freq, tag.as_deref());
+        }
+        let (file, text) = source(Lexicon::ProductBrands);
+        let brands = lexicon::parse_brands(file, text)?;
+        let (file, text) = source(Lexicon::IssueModel);
+        let model = IssueModel::parse(file, text, &taxonomy)?;
+        let detector = Detector::new(brands.iter().map(String::as_str))
+            .map_err(|e| Error::data(file, 0, crate::Problem::OutOfRange, e.to_string()))?;
+        let (policy_file, policy) = match self.policy {
+            Some((f, p)) => (f, p),
+            None => ("policy.json".to_string(), Policy::default()),
+        };
+        policy.validate(&policy_file)?;
+        policy.validate_labels(&policy_file, &taxonomy)?;
+        Ok(Engine {
+            inner: Arc::new(Inner {
+                taxonomy,
+                cues,
+                jieba,
+                detector,
+                issue: IssueScorer::new(Some(model)),
+                sentiment: SentimentScorer::default(),
+                policy,
+            }),
+        })
+    }
+}

@@ -1,0 +1,107 @@
+//! # kefu-triage
+//!
+//! Decides, in microseconds and without any network call, what to do with a
+//! message a customer sends to a business's 联系我们 (contact us) entry on a
+//! short-video platform: which issue it is about, how upset the customer is,
+//! whether the AI assistant may answer or a human must take over (AI first,
+//! human fallback — 智能预判 + 人工兜底), which skill group and priority,
+//! and how long the wait will be — with the reasons for every choice.
+//!
+//! The pipeline, all built once in an [`Engine`]:
+//!
+//! 1. [`normalize`]: full/half width, case, zero-width and spacing tricks,
+//!    repeated punctuation, with offsets back to the raw text;
+//! 2. [`pii`]: personal data masked (phones, ID cards with checksum, bank
+//!    cards with Luhn, e-mail, WeChat/QQ ids, addresses …) and entities
+//!    extracted (order and tracking numbers, product models, amounts);
+//! 3. segmentation with jieba-rs plus the domain dictionary in `lexicons/`;
+//! 4. one Aho-Corasick scan over the issue, sentiment and escalation
+//!    lexicons;
+//! 5. issue-type scoring over the taxonomy with a confidence;
+//! 6. negativity and emotion, negation- and intensity-aware, and explicit
+//!    escalation cues (转人工, 投诉, 12315, 曝光 …);
+//! 7. the routing policy of DESIGN.md ([`Policy`]);
+//! 8. a wait estimate from the live [`QueueSnapshot`] ([`queue`]).
+//!
+//! # Example
+//!
+//! ```
+//! use kefu_triage::{Customer, Engine, Inquiry, Lane, Tier};
+//!
+//! let engine = Engine::default();
+//! let inquiry = Inquiry::new("订单号2024111100123456 怎么还没发货？？我电话13812345678")
+//!     .customer(Customer::new("u1001").tier(Tier::New));
+//! let d = engine.triage(&inquiry);
+//! assert_eq!(d.issue.label, "logistics");
+//! assert!(!d.masked_text.contains("13812345678"));
+//! assert!(d.masked_text.contains("[手机号]"));
+//! for reason in &d.reasons {
+//!     for e in &reason.evidence {
+//!         // Evidence spans point into the raw text.
+//!         assert!(inquiry.text.get(e.start..e.end).is_some());
+//!     }
+//! }
+//! ```
+//!
+//! # Data
+//!
+//! The taxonomy, lexicons, user dictionary and policy are text files under
+//! `lexicons/`, embedded at compile time and replaceable through
+//! [`EngineBuilder`]. Every file has a format header that is checked, and
+//! every problem is an [`Error`] naming the file, line and value.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod classify;
+mod decision;
+mod domain;
+mod engine;
+mod error;
+mod features;
+mod inquiry;
+mod lexicon;
+mod model;
+pub mod normalize;
+pub mod pii;
+mod policy;
+pub mod queue;
+mod queue_state;
+mod route;
+mod sentiment;
+
+pub use decision::{
+    Decision, Entity, Evidence, Flags, IssueAssessment, LabelScore, PiiFound, Reason, Route, Rule,
+    SentimentAssessment, WaitEstimate,
+};
+pub use domain::{Channel, Emotion, Industry, IssueLabel, Lane, Tier, UnknownName};
+pub use engine::{Engine, EngineBuilder, Scratch};
+pub use error::{Error, Problem, Result};
+pub use inquiry::{Customer, Inquiry};
+pub use lexicon::Lexicon;
+pub use policy::{Groups, IndustryProfile, POLICY_FORMAT, Policy, Priorities};
+pub use queue_state::{GroupState, QueueSnapshot, Waiting};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn public_types_are_send_and_sync() {
+        assert_send_sync::<Engine>();
+        assert_send_sync::<EngineBuilder>();
+        assert_send_sync::<Scratch>();
+        assert_send_sync::<Decision>();
+        assert_send_sync::<Inquiry<'_>>();
+        assert_send_sync::<Policy>();
+        assert_send_sync::<QueueSnapshot>();
+        assert_send_sync::<Error>();
+    }
+}
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -1,0 +1,78 @@
+//! The live queue state a service passes in: per skill group, who is online
+//! and who is waiting.
+
+use serde::{Deserialize, Serialize};
+
+/// A snapshot of the contact centre at one moment.
+///
+/// ```
+/// use kefu_triage::{GroupState, QueueSnapshot};
+/// let snap: QueueSnapshot = serde_json::from_str(r#"{
+///   "dedicated_online": 2,
+///   "groups": [{"skill_group": "logistics", "agents_online": 4, "agents_busy": 4,
+///               "aht_seconds": 180, "waiting": [{"priority": 3, "count": 5}]}]
+/// }"#).unwrap();
+/// assert_eq!(snap.group("logistics").unwrap().ahead_of(3), 5);
+/// assert_eq!(snap.group("logistics").unwrap().ahead_of(5), 0);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QueueSnapshot {
+    /// Dedicated agents (专属管家) online now.
+    pub dedicated_online: u32,
+    /// One entry per skill group.
+    pub groups: Vec<GroupState>,
+}
+
+impl QueueSnapshot {
+    /// The state of a skill group, if the snapshot has it.
+    pub fn group(&self, skill_group: &str) -> Option<&GroupState> {
+        self.groups.iter().find(|g| g.skill_group == skill_group)
+    }
+}
+
+/// One skill group's state.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GroupState {
+    /// The skill group's name, as in the taxonomy and policy.
+    pub skill_group: String,
+    /// Agents logged in.
+    pub agents_online: u32,
+    /// Agents busy with a contact.
+    pub agents_busy: u32,
+    /// Mean handle time in seconds (history).
+    pub aht_seconds: f64,
+    /// Arrivals per hour (history), for load-based estimates.
+    pub arrivals_per_hour: f64,
+    /// Mean patience in seconds before a waiting customer gives up, if known.
+    pub patience_seconds: Option<f64>,
+    /// Contacts waiting, by priority.
+    pub waiting: Vec<Waiting>,
+}
+
+impl GroupState {
+    /// Contacts waiting with priority equal to or higher than `priority`:
+    /// the ones who will be served first.
+    pub fn ahead_of(&self, priority: u8) -> u32 {
+        self.waiting
+            .iter()
+            .filter(|w| w.priority >= priority)
+            .fold(0u32, |n, w| n.saturating_add(w.count))
+    }
+
+    /// Agents free right now.
+    pub fn agents_free(&self) -> u32 {
+        self.agents_online.saturating_sub(self.agents_busy)
+    }
+}
+
+/// Contacts waiting at one priority.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiting {
+    /// Priority (higher is served first).
+    pub priority: u8,
+    /// How many are waiting.
+    pub count: u32,
+}

@@ -1,0 +1,235 @@
+//! Negative sentiment, emotion and escalation signals from the cue lexicons.
+//!
+//! The scorer walks the sentiment hits in text order and keeps a little
+//! state: a negator (不/没/别 …) flips the polarity of the next polar word in
+//! the same clause, intensifiers and diminishers scale it, a contrast word
+//! (但是/可是 …) discounts what came before it and weights what follows.
+//! Emotion words feed both negativity and their emotion; repeated `!`/`?`
+//! add emphasis to an already negative message.
+
+use crate::domain::Emotion;
+use crate::lexicon::{CueKind, Cues, Family, Hit};
+
+/// Bytes between a modifier and the word it modifies: two CJK characters
+/// ("不太满意", "不是很好" keep the negator through the intensifier).
+const SCOPE_BYTES: u32 = 6;
+
+/// The scorer's settings.
+#[derive(Clone, Debug)]
+pub(crate) struct SentimentScorer {
+    /// `negativity = sigmoid(scale * (neg - pos) + bias)`.
+    pub scale: f32,
+    pub bias: f32,
+}
+
+impl Default for SentimentScorer {
+    fn default() -> Self {
+        SentimentScorer {
+            scale: 1.6,
+            bias: -1.2,
+        }
+    }
+}
+
+/// What the scorer found.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SentimentOutput {
+    pub negativity: f32,
+    pub emotion: Emotion,
+    pub emotion_score: f32,
+    /// Normalized spans of the words that made it negative.
+    pub evidence: Vec<(u32, u32)>,
+}
+
+/// Escalation signals with their normalized spans.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Signals {
+    pub human_request: Vec<(u32, u32)>,
+    pub threat: Vec<(u32, u32)>,
+    pub safety: Vec<(u32, u32)>,
+    pub minor: Vec<(u32, u32)>,
+    pub privacy: Vec<(u32, u32)>,
+    /// Sum of threat weights, for negativity.
+    pub threat_weight: f32,
+}
+
+impl Signals {
+    pub fn clear(&mut self) {
+        self.human_request.clear();
+        self.threat.clear();
+        self.safety.clear();
+        self.minor.clear();
+        self.privacy.clear();
+        self.threat_weight = 0.0;
+    }
+}
+
+fn is_clause_break(c: char) -> bool {
+    matches!(
+        c,
+        ',' | '.' | '!' | '?' | ';' | '，' | '。' | '！' | '？' | '；' | '~' | '\n'
+    )
+}
+
+/// Whether the negator hit at `neg` governs the word starting at `start`.
+fn in_scope(text: &str, neg_end: u32, start: u32) -> bool {
+    neg_end <= start
+        && start - neg_end <= SCOPE_BYTES
+        && !text
+            .get(neg_end as usize..start as usize)
+            .unwrap_or("")
+            .chars()
+            .any(is_clause_break)
+}
+
+/// Finds escalation cues; a negated request ("不用转人工了") does not count.
+pub(crate) fn find_signals(
+    text: &str,
+    cues: &Cues,
+    sentiment: &[Hit],
+    escalation: &[Hit],
+    out: &mut Signals,
+) {
+    out.clear();
+    for hit in escalation {
+        let Some(entry) = cues.entries(hit, Family::Escalation).next() else {
+            continue;
+        };
+        let negated = sentiment.iter().any(|n| {
+            cues.entries(n, Family::Sentiment)
+                .any(|e| e.kind == CueKind::Negator)
+                && in_scope(text, n.end, hit.start)
+        });
+        let span = (hit.start, hit.end);
+        match entry.kind {
+            CueKind::HumanRequest if !negated => out.human_request.push(span),
+            CueKind::Threat if !negated => {
+                out.threat.push(span);
+                out.threat_weight += entry.weight;
+            }
+            CueKind::Safety if !negated => out.safety.push(span),
+            CueKind::Minor => out.minor.push(span),
+            CueKind::Privacy => out.privacy.push(span),
+            _ => {}
+        }
+    }
+}
+
+impl SentimentScorer {
+    pub fn score(
+        &self,
+        text: &str,
+        cues: &Cues,
+        hits: &[Hit],
+        emphasis: u32,
+        signals: &Signals,
+        out: &mut SentimentOutput,
+    ) {
+        out.evidence.clear();
+        let mut neg = 0.0f32;
+        let mut pos = 0.0f32;
+        let mut emotions = [0.0f32; 3];
+        let mut negator: Option<u32> = None;
+        let mut modifier: Option<(u32, f32)> = None;
+        let mut after_contrast = 1.0f32;
+        let mut last_end = 0u32;
+        for hit in hits {
+            // A clause break clears pending modifiers and the contrast boost.
+            let gap = text
+                .get(last_end as usize..hit.start as usize)
+                .unwrap_or("");
+            if gap.chars().any(is_clause_break) {
+                negator = None;
+                modifier = None;
+            }
+            if gap
+                .chars()
+                .any(|c| matches!(c, '.' | '!' | '?' | '。' | '！' | '？'))
+            {
+                after_contrast = 1.0;
+            }
+            last_end = hit.end;
+            let negated = negator.is_some_and(|e| in_scope(text, e, hit.start));
+            let mult = match modifier {
+                Some((e, m)) if in_scope(text, e, hit.start) => m,
+                _ => 1.0,
+            };
+            let mut polar = false;
+            for e in cues.entries(hit, Family::Sentiment) {
+                let w = e.weight * mult * after_contrast;
+                match e.kind {
+                    CueKind::Negator => negator = Some(hit.end),
+                    CueKind::Intensifier | CueKind::Diminisher => {
+                        modifier = Some((hit.end, e.weight));
+                        // Keep a negator alive across "不太", "没那么".
+                        if let Some(n) = negator.as_mut()
+                            && in_scope(text, *n, hit.start)
+                        {
+                            *n = hit.end;
+                        }
+                    }
+                    CueKind::Contrast => {
+                        neg *= 0.6;
+                        pos *= 0.6;
+                        after_contrast = 1.4;
+                    }
+                    CueKind::Negative if negated => pos += 0.5 * w,
+                    CueKind::Negative => {
+                        neg += w;
+                        polar = true;
+                    }
+                    CueKind::Positive if negated => {
+                        neg += 0.9 * w;
+                        polar = true;
+                    }
+                    CueKind::Positive => pos += w,
+                    CueKind::Sarcasm => {
+                        neg += w;
+                        emotions[0] += 0.5 * w;
+                        emotions[2] += 0.5 * w;
+                        polar = true;
+                    }
+                    CueKind::Emotion(em) if !negated => {
+                        let i = match em {
+                            Emotion::Anger => 0,
+                            Emotion::Anxiety => 1,
+                            _ => 2,
+                        };
+                        emotions[i] += w;
+                        // Anxiety is urgency as much as displeasure.
+                        neg += if i == 1 { 0.5 * w } else { 0.8 * w };
+                        polar = true;
+                    }
+                    _ => {}
+                }
+            }
+            if polar {
+                out.evidence.push((hit.start, hit.end));
+                negator = None;
+                modifier = None;
+            }
+        }
+        neg += 0.8 * signals.threat_weight + 0.3 * signals.human_request.len().min(2) as f32;
+        if neg > 0.0 {
+            neg += 0.25 * emphasis.min(4) as f32;
+            emotions[0] += 0.2 * emphasis.min(4) as f32;
+        }
+        out.negativity = sigmoid(self.scale * (neg - pos) + self.bias);
+        let (i, &best) = emotions
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .unwrap_or((0, &0.0));
+        if best >= 0.5 && out.negativity >= 0.4 {
+            out.emotion = [Emotion::Anger, Emotion::Anxiety, Emotion::Disappointment][i];
+            out.emotion_score = 1.0 - (-best).exp();
+        } else {
+            out.emotion = Emotion::None;
+            out.emotion_score = 0.0;
+        }
+    }
+}
+
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}

@@ -1,0 +1,301 @@
+//! End-to-end behaviour of the engine on the embedded data.
+
+use kefu_triage::{
+    Channel, Customer, Decision, Engine, Error, GroupState, Industry, Inquiry, Lane, Lexicon,
+    Policy, Problem, QueueSnapshot, Rule, Tier, Waiting,
+};
+use std::sync::LazyLock;
+
+static ENGINE: LazyLock<Engine> = LazyLock::new(Engine::default);
+
+fn triage(text: &str) -> Decision {
+    ENGINE.triage(&Inquiry::new(text))
+}
+
+fn rules(d: &Decision) -> Vec<Rule> {
+    d.reasons.iter().map(|r| r.rule).collect()
+}
+
+fn check_spans(text: &str, d: &Decision) {
+    for r in &d.reasons {
+        for e in &r.evidence {
+            assert!(
+                e.start <= e.end && e.end <= text.len(),
+                "{e:?} out of {text:?}"
+            );
+            assert!(text.is_char_boundary(e.start) && text.is_char_boundary(e.end));
+        }
+    }
+    for p in &d.pii {
+        assert!(text.get(p.start..p.end).is_some());
+    }
+    for e in &d.entities {
+        assert_eq!(text.get(e.start..e.end), Some(e.text.as_str()));
+    }
+}
+
+#[test]
+fn issue_labels_on_plain_inquiries() {
+    let cases = [
+        ("我的快递到哪了，三天没更新物流了", "logistics"),
+        ("这件衣服不合适，想申请退货退款", "return_refund"),
+        ("手机用了一周就不能开机了，能保修吗", "after_sales"),
+        ("这个特效怎么用啊，道具找不到", "effects_usage"),
+        ("你们门店几点关门？地址在哪", "store_info"),
+        ("验证码一直收不到，登录不上账号", "account"),
+        ("做完双眼皮第三天还很肿，正常吗", "medical_postop"),
+        ("想预约周六的试听课", "booking"),
+    ];
+    for (text, label) in cases {
+        let d = triage(text);
+        assert_eq!(d.issue.label, label, "{text}: {:?}", d.issue);
+        assert!(d.issue.confidence > 0.0 && d.issue.confidence <= 1.0);
+        assert!(!d.issue.top.is_empty() && d.issue.top.len() <= 3);
+        check_spans(text, &d);
+    }
+}
+
+#[test]
+fn explicit_human_request_goes_to_a_human() {
+    for text in [
+        "转人工",
+        "人工客服！！",
+        "别用机器人回复我",
+        "转 人 工",
+        "转\u{200b}人工",
+        "zhuanrengong",
+    ] {
+        let d = triage(text);
+        assert!(d.flags.human_requested, "{text}");
+        assert_ne!(d.route.lane, Lane::Ai, "{text}");
+        assert!(rules(&d).contains(&Rule::HumanRequest));
+        let r = d
+            .reasons
+            .iter()
+            .find(|r| r.rule == Rule::HumanRequest)
+            .unwrap();
+        assert!(!r.evidence.is_empty());
+        check_spans(text, &d);
+    }
+    // Negated or false friends do not count.
+    for text in ["不用转人工了，已经解决了", "你们用的是人工智能吗"] {
+        let d = triage(text);
+        assert!(!d.flags.human_requested, "{text}");
+    }
+}
+
+#[test]
+fn lanes_by_tier() {
+    let text = "这款耳机有白色的吗";
+    let new = ENGINE.triage(&Inquiry::new(text));
+    assert_eq!(new.route.lane, Lane::Ai);
+    assert_eq!(new.route.channel, Channel::AiAssistant);
+    let ret = ENGINE.triage(&Inquiry::new(text).customer(Customer::new("r").tier(Tier::Returning)));
+    assert_eq!(ret.route.lane, Lane::Human);
+    let vip = ENGINE.triage(&Inquiry::new(text).customer(Customer::new("v").tier(Tier::Vip)));
+    assert_eq!(vip.route.lane, Lane::Dedicated);
+    assert!(vip.route.priority >= ret.route.priority);
+}
+
+#[test]
+fn high_risk_and_threats() {
+    let d = triage("再不退款我就打12315投诉你们，还要找媒体曝光！");
+    assert!(d.flags.threat);
+    assert!(d.flags.high_risk);
+    assert_eq!(d.route.lane, Lane::Human);
+    assert!(d.route.priority >= 8);
+    let d = triage("我家孩子偷偷充值了两千块，能退吗");
+    assert!(d.flags.minor);
+    assert_eq!(d.route.lane, Lane::Human);
+    let d = triage("报警器坏了怎么修");
+    assert!(!d.flags.threat, "{:?}", d.reasons);
+}
+
+#[test]
+fn negativity_escalates() {
+    let calm = triage("请问这个什么时候发货");
+    let angry = triage("垃圾商家！！！等了十天还不发货，气死我了，骗子！");
+    assert!(angry.sentiment.negativity > calm.sentiment.negativity);
+    assert!(angry.sentiment.negative);
+    assert!(!calm.sentiment.negative);
+    assert_eq!(angry.route.lane, Lane::Human);
+    assert!(rules(&angry).contains(&Rule::Negativity));
+    let negated = triage("没有不满意，挺好的");
+    assert!(!negated.sentiment.negative, "{:?}", negated.sentiment);
+}
+
+#[test]
+fn repeat_contact_goes_to_a_human() {
+    let q = Inquiry::new("我的快递到哪了").customer(Customer::new("u").prior_contacts(2));
+    let d = ENGINE.triage(&q);
+    assert!(d.flags.repeat_contact);
+    assert_eq!(d.route.lane, Lane::Human);
+    assert!(rules(&d).contains(&Rule::RepeatContact));
+}
+
+#[test]
+fn local_life_never_uses_the_ai_assistant() {
+    let q = Inquiry::new("团购券怎么核销").industry(Industry::LocalLife);
+    let d = ENGINE.triage(&q);
+    assert_ne!(d.route.channel, Channel::AiAssistant);
+    assert!(rules(&d).contains(&Rule::IndustryProfile));
+}
+
+#[test]
+fn small_talk_stays_with_the_ai() {
+    for text in ["你好", "谢谢", "好的，已经解决了，谢谢"] {
+        let d = triage(text);
+        assert_eq!(d.issue.label, "other", "{text}");
+        assert_eq!(d.route.lane, Lane::Ai, "{text}: {:?}", d.reasons);
+    }
+}
+
+#[test]
+fn personal_data_is_masked_everywhere() {
+    let text = "我电话13812345678，身份证11010519491231002X，快递到哪了";
+    let d = triage(text);
+    assert!(d.flags.pii_found);
+    let json = serde_json::to_string(&d).unwrap();
+    let debug = format!("{d:?}");
+    let display = d.to_string();
+    for out in [&json, &debug, &display, &d.masked_text] {
+        assert!(!out.contains("13812345678"), "{out}");
+        assert!(!out.contains("11010519491231002X"), "{out}");
+    }
+    check_spans(text, &d);
+}
+
+#[test]
+fn wait_estimate_from_the_snapshot() {
+    let snap = QueueSnapshot {
+        dedicated_online: 0,
+        groups: vec![GroupState {
+            skill_group: "logistics".into(),
+            agents_online: 4,
+            agents_busy: 4,
+            aht_seconds: 240.0,
+            arrivals_per_hour: 60.0,
+            patience_seconds: None,
+            waiting: vec![
+                Waiting {
+                    priority: 3,
+                    count: 3,
+                },
+                Waiting {
+                    priority: 9,
+                    count: 1,
+                },
+            ],
+        }],
+    };
+    let q = Inquiry::new("快递到哪了")
+        .customer(Customer::new("r").tier(Tier::Returning))
+        .industry(Industry::Electronics)
+        .queue(&snap);
+    let d = ENGINE.triage(&q);
+    assert_eq!(d.route.skill_group, "logistics");
+    let w = d.wait.expect("estimate");
+    assert_eq!(w.position, 4);
+    assert!(w.low_seconds < w.high_seconds);
+    assert!(w.message.starts_with("前面还有4位"), "{}", w.message);
+    // No agent online: offered a callback, never silently back to the bot.
+    let mut closed = snap.clone();
+    closed.groups[0].agents_online = 0;
+    let d = ENGINE.triage(
+        &Inquiry::new("转人工，快递到哪了")
+            .industry(Industry::Electronics)
+            .queue(&closed),
+    );
+    assert_eq!(d.route.lane, Lane::Human);
+    assert_eq!(d.route.channel, Channel::PhoneCallback);
+    assert!(d.wait.is_none());
+}
+
+#[test]
+fn same_input_same_decision() {
+    let q = Inquiry::new("气死了！！退款到底什么时候到账？订单号2024111112345678");
+    let a = serde_json::to_string(&ENGINE.triage(&q)).unwrap();
+    let b = serde_json::to_string(&ENGINE.clone().triage(&q)).unwrap();
+    let c = serde_json::to_string(&Engine::default().triage(&q)).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a, c);
+}
+
+#[test]
+fn odd_inputs_do_not_panic() {
+    let long = "退款".repeat(100_000);
+    for text in [
+        "",
+        " ",
+        "\u{0}\u{1}\u{7f}",
+        "\u{200b}\u{200b}",
+        "😡😡😡",
+        "\u{202e}反转",
+        "\u{fffd}",
+        &long,
+    ] {
+        let d = triage(text);
+        check_spans(text, &d);
+    }
+    let d = triage(&long);
+    assert!(rules(&d).contains(&Rule::Truncated));
+}
+
+#[test]
+fn builder_reports_file_line_and_value() {
+    let e = Engine::builder()
+        .lexicon_path(Lexicon::Sentiment, "/no/such/file.tsv")
+        .build()
+        .unwrap_err();
+    assert!(matches!(e, Error::Io { .. }));
+    assert!(
+        e.to_string().starts_with("/no/such/file.tsv: cannot read"),
+        "{e}"
+    );
+
+    let e = Engine::builder()
+        .lexicon_reader(
+            Lexicon::UserDict,
+            "dict.txt",
+            &b"#! kefu-triage user-dict v1\n\xe9\x80\n"[..],
+        )
+        .build()
+        .unwrap_err();
+    assert_eq!(e.problem(), Some(Problem::InvalidUtf8));
+    assert!(
+        e.to_string().starts_with("dict.txt:2: invalid utf-8"),
+        "{e}"
+    );
+
+    let e = Engine::builder()
+        .lexicon_str(
+            Lexicon::Escalation,
+            "esc.tsv",
+            "#! kefu-triage escalation v1\n转人工\thuman\t1\n",
+        )
+        .build()
+        .unwrap_err();
+    assert_eq!(e.to_string(), "esc.tsv:2: unknown kind: \"human\"");
+
+    let mut policy = Policy::default();
+    policy.high_risk_labels.push("aliens".into());
+    let e = Engine::builder().policy(policy).build().unwrap_err();
+    assert_eq!(e.problem(), Some(Problem::UnknownLabel));
+}
+
+#[test]
+fn sample_inquiries_all_triage() {
+    let samples = include_str!("../examples/sample_inquiries.txt");
+    let mut n = 0;
+    for line in samples.lines() {
+        let text = serde_json::from_str::<serde_json::Value>(line)
+            .ok()
+            .and_then(|v| v["text"].as_str().map(str::to_string))
+            .unwrap_or_else(|| line.to_string());
+        let d = triage(&text);
+        check_spans(&text, &d);
+        assert!(!d.reasons.is_empty());
+        n += 1;
+    }
+    assert!(n >= 60, "only {n} samples");
+}
