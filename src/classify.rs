@@ -162,19 +162,25 @@ impl IssueScorer {
                 softmax(&mut out.probs, 1.0);
             }
             Some(model) => {
-                let mut logits = std::mem::take(&mut out.model_logits);
-                logits.clear();
-                logits.extend_from_slice(&model.bias);
+                let mut sums = std::mem::take(&mut out.model_logits);
+                sums.clear();
+                sums.resize(model.bias.len(), 0.0);
+                let mut count = 0usize;
                 self.features(taxonomy, input, out, |f, v| {
-                    model.add_feature(f, v, &mut logits)
+                    count += 1;
+                    model.add_feature(f, v, &mut sums);
                 });
+                // Long messages emit many features: dividing by count^norm
+                // keeps them from being overconfident (out-of-fold NLL 0.70
+                // → 0.62 at norm 0.5 on the training files).
+                let scale = (count as f32).max(1.0).powf(model.norm);
                 for (i, p) in out.probs.iter_mut().enumerate() {
                     *p = match model.column_of[i] {
-                        Some(j) => logits[j],
+                        Some(j) => model.bias[j] + sums[j] / scale,
                         None => self.cue_scale * out.cue_sums[i] - self.cue_scale,
                     };
                 }
-                out.model_logits = logits;
+                out.model_logits = sums;
                 softmax(&mut out.probs, 1.0 / model.temperature);
             }
         }

@@ -8,6 +8,7 @@
 //! # comments
 //! labels<TAB>logistics<TAB>return_refund<TAB>…
 //! temperature<TAB>1.25
+//! norm<TAB>0.5                            (feature sum ÷ feature count^norm)
 //! bias<TAB>0.1<TAB>-0.3<TAB>…            (one per label)
 //! <feature><TAB>3:0.512 7:-0.125 …        (label index:weight, sparse)
 //! ```
@@ -50,6 +51,8 @@ pub(crate) struct IssueModel {
     /// Taxonomy index → model column.
     pub column_of: Vec<Option<usize>>,
     pub temperature: f32,
+    /// The feature sum is divided by (number of features emitted)^norm.
+    pub norm: f32,
     pub bias: Vec<f32>,
     rows: FeatureMap,
     /// Row-major, `columns.len()` per row.
@@ -113,6 +116,26 @@ impl IssueModel {
                 temperature.to_string(),
             ));
         }
+        let (line, k) = next_keyed("norm")?;
+        let norm = match k.as_slice() {
+            [k] => number(line, k)?,
+            _ => {
+                return Err(Error::data(
+                    file,
+                    line,
+                    Problem::WrongColumnCount,
+                    k.join("\t"),
+                ));
+            }
+        };
+        if !(0.0..=2.0).contains(&norm) {
+            return Err(Error::data(
+                file,
+                line,
+                Problem::OutOfRange,
+                norm.to_string(),
+            ));
+        }
         let (line, b) = next_keyed("bias")?;
         if b.len() != n {
             return Err(Error::data(
@@ -158,6 +181,7 @@ impl IssueModel {
             columns,
             column_of,
             temperature,
+            norm,
             bias,
             rows,
             weights,
@@ -192,7 +216,7 @@ mod tests {
     #[test]
     fn parses_and_scores() {
         let tax = Taxonomy::parse("t", TAX).unwrap();
-        let m = "#! kefu-triage issue-model v1\nlabels\tlogistics\tother\ntemperature\t2\nbias\t0.5\t-0.5\nb快递\t0:1.5 1:-1\nu好\t1:0.25\n";
+        let m = "#! kefu-triage issue-model v1\nlabels\tlogistics\tother\ntemperature\t2\nnorm\t0\nbias\t0.5\t-0.5\nb快递\t0:1.5 1:-1\nu好\t1:0.25\n";
         let model = IssueModel::parse("m.tsv", m, &tax).unwrap();
         assert_eq!(model.len(), 2);
         let mut logits = model.bias.clone();
@@ -214,20 +238,20 @@ mod tests {
                 "m.tsv:3: value out of range: \"-1\"",
             ),
             (
-                "labels\tlogistics\ntemperature\t1\nbias\t0\tx\n",
-                "m.tsv:4: wrong number of tab-separated columns: \"0\\tx\"",
+                "labels\tlogistics\ntemperature\t1\nnorm\t0\nbias\t0\tx\n",
+                "m.tsv:5: wrong number of tab-separated columns: \"0\\tx\"",
             ),
             (
-                "labels\tlogistics\ntemperature\t1\nbias\t0\nu好\t3:1\n",
-                "m.tsv:5: invalid model: \"3:1\"",
+                "labels\tlogistics\ntemperature\t1\nnorm\t0\nbias\t0\nu好\t3:1\n",
+                "m.tsv:6: invalid model: \"3:1\"",
             ),
             (
-                "labels\tlogistics\ntemperature\t1\nbias\t0\nu好\t0:inf\n",
-                "m.tsv:5: bad weight: \"inf\"",
+                "labels\tlogistics\ntemperature\t1\nnorm\t0\nbias\t0\nu好\t0:inf\n",
+                "m.tsv:6: bad weight: \"inf\"",
             ),
             (
-                "labels\tlogistics\ntemperature\t1\nbias\t0\nu好\t0:1\nu好\t0:2\n",
-                "m.tsv:6: duplicate entry: \"u好\"",
+                "labels\tlogistics\ntemperature\t1\nnorm\t0\nbias\t0\nu好\t0:1\nu好\t0:2\n",
+                "m.tsv:7: duplicate entry: \"u好\"",
             ),
             (
                 "labels\tlogistics\n",
