@@ -33,7 +33,7 @@ impl IssueScorer {
         IssueScorer {
             cue_scale: 2.5,
             other_prior: 0.2,
-            model: model.filter(|m| !m.columns.is_empty()),
+            model: model.filter(|m| m.model.n_classes() > 0),
         }
     }
 }
@@ -162,26 +162,26 @@ impl IssueScorer {
                 softmax(&mut out.probs, 1.0);
             }
             Some(model) => {
+                let m = &model.model;
                 let mut sums = std::mem::take(&mut out.model_logits);
                 sums.clear();
-                sums.resize(model.bias.len(), 0.0);
+                sums.resize(m.n_classes(), 0.0);
                 let mut count = 0usize;
                 self.features(taxonomy, input, out, |f, v| {
                     count += 1;
-                    model.add_feature(f, v, &mut sums);
+                    m.add_feature(f, v, &mut sums);
                 });
                 // Long messages emit many features: dividing by count^norm
                 // keeps them from being overconfident (out-of-fold NLL 0.70
                 // → 0.62 at norm 0.5 on the training files).
-                let scale = (count as f32).max(1.0).powf(model.norm);
                 for (i, p) in out.probs.iter_mut().enumerate() {
                     *p = match model.column_of[i] {
-                        Some(j) => model.bias[j] + sums[j] / scale,
+                        Some(j) => m.logit(j, &sums, count),
                         None => self.cue_scale * out.cue_sums[i] - self.cue_scale,
                     };
                 }
                 out.model_logits = sums;
-                softmax(&mut out.probs, 1.0 / model.temperature);
+                softmax(&mut out.probs, 1.0 / model.model.temperature);
             }
         }
     }

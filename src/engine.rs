@@ -15,7 +15,7 @@ use crate::domain::{Emotion, Lane};
 use crate::error::{Error, Result};
 use crate::inquiry::Inquiry;
 use crate::lexicon::{self, CueSet, Cues, Family, Lexicon, ScanScratch, Taxonomy};
-use crate::model::IssueModel;
+use crate::model::{IssueModel, LinearModel};
 use crate::normalize::{Normalized, truncate_at_boundary};
 use crate::pii::{self, Detector, EntityMatch, MaskStyle, PiiMatch};
 use crate::policy::Policy;
@@ -65,7 +65,7 @@ impl std::fmt::Debug for Engine {
             .field("cue_patterns", &self.inner.cues.pattern_count())
             .field(
                 "model_features",
-                &self.inner.issue.model.as_ref().map_or(0, |m| m.len()),
+                &self.inner.issue.model.as_ref().map_or(0, |m| m.model.len()),
             )
             .finish_non_exhaustive()
     }
@@ -187,6 +187,48 @@ impl Engine {
         features
     }
 
+    /// The features the negativity and emotion models read for `text`:
+    /// character unigrams and bigrams and the sentiment-lexicon sums (`s…`).
+    /// This is what `examples/train_sentiment.rs` trains on.
+    ///
+    /// ```
+    /// let engine = kefu_triage::Engine::default();
+    /// let f = engine.sentiment_features("太差了！！");
+    /// assert!(f.iter().any(|(name, _)| name == "b太差"));
+    /// assert!(f.iter().any(|(name, v)| name == "sneg" && *v > 0.0));
+    /// ```
+    pub fn sentiment_features(&self, text: &str) -> Vec<(String, f32)> {
+        let inner = &*self.inner;
+        let raw = truncate_at_boundary(text, inner.policy.max_text_bytes);
+        let mut s = self.scratch();
+        self.analyze(&mut s, raw);
+        self.sentiment_pass(&mut s);
+        let mut features = Vec::new();
+        inner
+            .sentiment
+            .features(s.norm.text(), &mut s.sentiment, |f, v| {
+                features.push((f.to_string(), v))
+            });
+        features
+    }
+
+    /// Step 6: escalation signals, then sentiment (after `analyze`).
+    fn sentiment_pass(&self, s: &mut Scratch) {
+        let inner = &*self.inner;
+        let text = s.norm.text();
+        let sent_hits = &s.scan.families[Family::Sentiment as usize];
+        let esc_hits = &s.scan.families[Family::Escalation as usize];
+        sentiment::find_signals(text, &inner.cues, sent_hits, esc_hits, &mut s.signals);
+        inner.sentiment.score(
+            text,
+            &inner.cues,
+            sent_hits,
+            s.norm.emphasis(),
+            &s.signals,
+            &mut s.sentiment,
+        );
+    }
+
     /// Triage one inquiry. Never fails and never panics, whatever the text.
     pub fn triage(&self, inquiry: &Inquiry<'_>) -> Decision {
         self.triage_with(&mut self.scratch(), inquiry)
@@ -207,7 +249,6 @@ impl Engine {
             .issue
             .score(&inner.taxonomy, &inner.cues, &issue_input(s), &mut issue);
         s.issue = issue;
-        let text = s.norm.text();
         let mut masked_text = String::with_capacity(raw.len());
         pii::mask_into(raw, &s.raw_pii, MaskStyle::Placeholder, &mut masked_text);
         let other = inner.taxonomy.other;
@@ -221,17 +262,7 @@ impl Engine {
         let label_idx = if abstained { other } else { best };
 
         // 6. Sentiment and escalation signals.
-        let sent_hits = &s.scan.families[Family::Sentiment as usize];
-        let esc_hits = &s.scan.families[Family::Escalation as usize];
-        sentiment::find_signals(text, &inner.cues, sent_hits, esc_hits, &mut s.signals);
-        inner.sentiment.score(
-            text,
-            &inner.cues,
-            sent_hits,
-            s.norm.emphasis(),
-            &s.signals,
-            &mut s.sentiment,
-        );
+        self.sentiment_pass(s);
         let negativity = s.sentiment.negativity;
 
         // Evidence: normalized spans → raw spans, PII never shown.
@@ -585,6 +616,20 @@ impl EngineBuilder {
         let brands = lexicon::parse_brands(file, text)?;
         let (file, text) = source(Lexicon::IssueModel);
         let model = IssueModel::parse(file, text, &taxonomy)?;
+        let mut sentiment_models = Vec::new();
+        for (lex, classes) in [
+            (Lexicon::SentimentModel, &sentiment::SENTIMENT_CLASSES[..]),
+            (Lexicon::EmotionModel, &sentiment::EMOTION_CLASSES[..]),
+        ] {
+            let (file, text) = source(lex);
+            let m = LinearModel::parse(file, text, lex)?;
+            if m.n_classes() > 0 {
+                m.expect_classes(file, classes)?;
+            }
+            sentiment_models.push(m);
+        }
+        let emotion_model = sentiment_models.pop();
+        let sentiment = SentimentScorer::new(sentiment_models.pop(), emotion_model);
         let detector = Detector::new(brands.iter().map(String::as_str))
             .map_err(|e| Error::data(file, 0, crate::Problem::OutOfRange, e.to_string()))?;
         let (policy_file, policy) = match self.policy {
@@ -600,7 +645,7 @@ impl EngineBuilder {
                 jieba,
                 detector,
                 issue: IssueScorer::new(Some(model)),
-                sentiment: SentimentScorer::default(),
+                sentiment,
                 policy,
             }),
         })

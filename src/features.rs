@@ -27,18 +27,12 @@ fn skip(c: char) -> bool {
         || matches!(c, '，' | '。' | '、' | '！' | '？' | '…' | '～')
 }
 
-/// Calls `emit(feature, value)` for every feature of `text`.
-///
-/// `tokens` are jieba's byte spans of `text`; `cues` are `(label, weight)`
-/// of the issue cues found; `entities` the entity kinds found. `buf` is
-/// scratch space.
-pub(crate) fn for_each_feature(
+/// Calls `emit` for the character unigrams (`u`) and bigrams (`b`) of
+/// `text`.
+pub(crate) fn for_each_text_feature(
     text: &str,
-    tokens: &[(u32, u32)],
-    cues: &[(&str, f32)],
-    entities: &[&str],
     buf: &mut String,
-    mut emit: impl FnMut(&str, f32),
+    emit: &mut impl FnMut(&str, f32),
 ) {
     let mut prev: Option<char> = None;
     for c in text.chars() {
@@ -60,6 +54,22 @@ pub(crate) fn for_each_feature(
         }
         prev = Some(c);
     }
+}
+
+/// Calls `emit(feature, value)` for every feature of `text`.
+///
+/// `tokens` are jieba's byte spans of `text`; `cues` are `(label, weight)`
+/// of the issue cues found; `entities` the entity kinds found. `buf` is
+/// scratch space.
+pub(crate) fn for_each_feature(
+    text: &str,
+    tokens: &[(u32, u32)],
+    cues: &[(&str, f32)],
+    entities: &[&str],
+    buf: &mut String,
+    mut emit: impl FnMut(&str, f32),
+) {
+    for_each_text_feature(text, buf, &mut emit);
     for &(a, b) in tokens {
         let Some(tok) = text.get(a as usize..b as usize) else {
             continue;

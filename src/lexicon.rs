@@ -39,6 +39,12 @@ pub enum Lexicon {
     /// `issue_model.tsv`: the trained issue model (see
     /// `examples/train_issue.rs`).
     IssueModel,
+    /// `sentiment_model.tsv`: the trained negativity model, classes
+    /// `not_negative, negative` (see `examples/train_sentiment.rs`).
+    SentimentModel,
+    /// `emotion_model.tsv`: the trained emotion model, classes `none,
+    /// anger, anxiety, disappointment`.
+    EmotionModel,
 }
 
 impl Lexicon {
@@ -51,6 +57,8 @@ impl Lexicon {
         Lexicon::UserDict,
         Lexicon::ProductBrands,
         Lexicon::IssueModel,
+        Lexicon::SentimentModel,
+        Lexicon::EmotionModel,
     ];
 
     /// The file name of the embedded default.
@@ -63,6 +71,8 @@ impl Lexicon {
             Lexicon::UserDict => "user_dict.txt",
             Lexicon::ProductBrands => "product_brands.txt",
             Lexicon::IssueModel => "issue_model.tsv",
+            Lexicon::SentimentModel => "sentiment_model.tsv",
+            Lexicon::EmotionModel => "emotion_model.tsv",
         }
     }
 
@@ -76,6 +86,8 @@ impl Lexicon {
             Lexicon::UserDict => "user-dict",
             Lexicon::ProductBrands => "product-brands",
             Lexicon::IssueModel => "issue-model",
+            Lexicon::SentimentModel => "sentiment-model",
+            Lexicon::EmotionModel => "emotion-model",
         }
     }
 
@@ -89,6 +101,8 @@ impl Lexicon {
             Lexicon::UserDict => include_str!("../lexicons/user_dict.txt"),
             Lexicon::ProductBrands => include_str!("../lexicons/product_brands.txt"),
             Lexicon::IssueModel => include_str!("../lexicons/issue_model.tsv"),
+            Lexicon::SentimentModel => include_str!("../lexicons/sentiment_model.tsv"),
+            Lexicon::EmotionModel => include_str!("../lexicons/emotion_model.tsv"),
         }
     }
 }

@@ -69,6 +69,7 @@ pub mod queue;
 mod queue_state;
 mod route;
 mod sentiment;
+pub mod train;
 
 pub use decision::{
     Decision, Entity, Evidence, Flags, IssueAssessment, LabelScore, PiiFound, Reason, Route, Rule,

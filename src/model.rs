@@ -1,28 +1,29 @@
-//! The linear issue model: a multinomial logistic regression over the
-//! features of [`crate::features`], read from a diffable text file.
+//! Linear models — multinomial logistic regressions over hashed text
+//! features — read from diffable text files.
 //!
-//! Format (`lexicons/issue_model.tsv`):
+//! Format (`lexicons/issue_model.tsv`, `sentiment_model.tsv`,
+//! `emotion_model.tsv`; the header kind differs):
 //!
 //! ```text
 //! #! kefu-triage issue-model v1
 //! # comments
-//! labels<TAB>logistics<TAB>return_refund<TAB>…
-//! temperature<TAB>1.25
-//! norm<TAB>0.5                            (feature sum ÷ feature count^norm)
-//! bias<TAB>0.1<TAB>-0.3<TAB>…            (one per label)
-//! <feature><TAB>3:0.512 7:-0.125 …        (label index:weight, sparse)
+//! labels<TAB>logistics<TAB>return_refund<TAB>…   (the classes)
+//! temperature<TAB>1.25                         (softmax temperature)
+//! norm<TAB>0.5                                 (feature sum ÷ feature count^norm)
+//! bias<TAB>0.1<TAB>-0.3<TAB>…                  (one per class)
+//! <feature><TAB>3:0.512 7:-0.125 …             (class index:weight, sparse)
 //! ```
 //!
-//! Labels of the taxonomy that the model does not know are scored from
-//! their issue cues alone, so a user can add a label with cues before
-//! retraining.
+//! For the issue model, labels of the taxonomy that the model does not know
+//! are scored from their issue cues alone, so a user can add a label with
+//! cues before retraining.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::error::{Error, Problem, Result};
 use crate::features::fnv1a;
-use crate::lexicon::{Taxonomy, entry_lines};
+use crate::lexicon::{Lexicon, Taxonomy, entry_lines};
 
 /// Keys are already FNV hashes: pass them through.
 #[derive(Default, Clone, Copy)]
@@ -44,24 +45,24 @@ impl Hasher for IdentityHasher {
 
 type FeatureMap = HashMap<u64, u32, BuildHasherDefault<IdentityHasher>>;
 
+/// A parsed linear model.
 #[derive(Clone, Debug)]
-pub(crate) struct IssueModel {
-    /// Model column → taxonomy index.
-    pub columns: Vec<usize>,
-    /// Taxonomy index → model column.
-    pub column_of: Vec<Option<usize>>,
+pub(crate) struct LinearModel {
+    pub classes: Vec<String>,
+    /// Line of the `labels` line, for errors about classes.
+    pub labels_line: usize,
     pub temperature: f32,
     /// The feature sum is divided by (number of features emitted)^norm.
     pub norm: f32,
     pub bias: Vec<f32>,
     rows: FeatureMap,
-    /// Row-major, `columns.len()` per row.
+    /// Row-major, `classes.len()` per row.
     weights: Vec<f32>,
 }
 
-impl IssueModel {
-    pub fn parse(file: &str, text: &str, taxonomy: &Taxonomy) -> Result<IssueModel> {
-        let lines = entry_lines(file, text, crate::Lexicon::IssueModel.format_kind())?;
+impl LinearModel {
+    pub fn parse(file: &str, text: &str, kind: Lexicon) -> Result<LinearModel> {
+        let lines = entry_lines(file, text, kind.format_kind())?;
         let mut it = lines.into_iter();
         let mut next_keyed = |key: &str| -> Result<(usize, Vec<&str>)> {
             match it.next() {
@@ -75,20 +76,6 @@ impl IssueModel {
                 None => Err(Error::data(file, 0, Problem::Missing, key)),
             }
         };
-        let (line, names) = next_keyed("labels")?;
-        let mut columns = Vec::new();
-        let mut column_of = vec![None; taxonomy.len()];
-        for name in names.iter().filter(|n| !n.is_empty()) {
-            let idx = taxonomy
-                .index_of(name)
-                .ok_or_else(|| Error::data(file, line, Problem::UnknownLabel, *name))?;
-            if column_of[idx].is_some() {
-                return Err(Error::data(file, line, Problem::DuplicateEntry, *name));
-            }
-            column_of[idx] = Some(columns.len());
-            columns.push(idx);
-        }
-        let n = columns.len();
         let number = |line: usize, s: &str| -> Result<f32> {
             s.trim()
                 .parse::<f32>()
@@ -96,46 +83,40 @@ impl IssueModel {
                 .filter(|v| v.is_finite() && v.abs() <= 1e4)
                 .ok_or_else(|| Error::data(file, line, Problem::BadWeight, s))
         };
+        let single = |line: usize, cols: &[&str], lo: f32, hi: f32| -> Result<f32> {
+            let [v] = cols else {
+                return Err(Error::data(
+                    file,
+                    line,
+                    Problem::WrongColumnCount,
+                    cols.join("\t"),
+                ));
+            };
+            let v = number(line, v)?;
+            if !(lo..=hi).contains(&v) {
+                return Err(Error::data(file, line, Problem::OutOfRange, v.to_string()));
+            }
+            Ok(v)
+        };
+
+        let (labels_line, names) = next_keyed("labels")?;
+        let mut classes: Vec<String> = Vec::new();
+        for name in names.iter().filter(|n| !n.is_empty()) {
+            if classes.iter().any(|c| c == name) {
+                return Err(Error::data(
+                    file,
+                    labels_line,
+                    Problem::DuplicateEntry,
+                    *name,
+                ));
+            }
+            classes.push(name.to_string());
+        }
+        let n = classes.len();
         let (line, t) = next_keyed("temperature")?;
-        let temperature = match t.as_slice() {
-            [t] => number(line, t)?,
-            _ => {
-                return Err(Error::data(
-                    file,
-                    line,
-                    Problem::WrongColumnCount,
-                    t.join("\t"),
-                ));
-            }
-        };
-        if temperature <= 0.0 {
-            return Err(Error::data(
-                file,
-                line,
-                Problem::OutOfRange,
-                temperature.to_string(),
-            ));
-        }
+        let temperature = single(line, &t, 1e-3, 1e3)?;
         let (line, k) = next_keyed("norm")?;
-        let norm = match k.as_slice() {
-            [k] => number(line, k)?,
-            _ => {
-                return Err(Error::data(
-                    file,
-                    line,
-                    Problem::WrongColumnCount,
-                    k.join("\t"),
-                ));
-            }
-        };
-        if !(0.0..=2.0).contains(&norm) {
-            return Err(Error::data(
-                file,
-                line,
-                Problem::OutOfRange,
-                norm.to_string(),
-            ));
-        }
+        let norm = single(line, &k, 0.0, 2.0)?;
         let (line, b) = next_keyed("bias")?;
         if b.len() != n {
             return Err(Error::data(
@@ -177,9 +158,9 @@ impl IssueModel {
                 weights[at + j] = number(line, w)?;
             }
         }
-        Ok(IssueModel {
-            columns,
-            column_of,
+        Ok(LinearModel {
+            classes,
+            labels_line,
             temperature,
             norm,
             bias,
@@ -193,16 +174,78 @@ impl IssueModel {
         self.rows.len()
     }
 
-    /// Adds `value ×` the feature's weights to `logits` (model columns).
+    /// Number of classes.
+    pub fn n_classes(&self) -> usize {
+        self.classes.len()
+    }
+
+    /// Adds `value ×` the weights of the feature with this hash to `sums`.
     #[inline]
-    pub fn add_feature(&self, feature: &str, value: f32, logits: &mut [f32]) {
-        if let Some(&row) = self.rows.get(&fnv1a(feature.as_bytes())) {
-            let n = self.columns.len();
+    pub fn add_hashed(&self, hash: u64, value: f32, sums: &mut [f32]) {
+        if let Some(&row) = self.rows.get(&hash) {
+            let n = self.classes.len();
             let w = &self.weights[row as usize * n..row as usize * n + n];
-            for (l, w) in logits.iter_mut().zip(w) {
-                *l += value * w;
+            for (s, w) in sums.iter_mut().zip(w) {
+                *s += value * w;
             }
         }
+    }
+
+    /// Adds `value ×` the feature's weights to `sums`.
+    #[inline]
+    pub fn add_feature(&self, feature: &str, value: f32, sums: &mut [f32]) {
+        self.add_hashed(fnv1a(feature.as_bytes()), value, sums);
+    }
+
+    /// Logit of class `j` from feature sums over `count` features.
+    #[inline]
+    pub fn logit(&self, j: usize, sums: &[f32], count: usize) -> f32 {
+        self.bias[j] + sums[j] / (count as f32).max(1.0).powf(self.norm)
+    }
+
+    /// Class probabilities into `out` from feature sums over `count`
+    /// features.
+    pub fn probabilities(&self, sums: &[f32], count: usize, out: &mut Vec<f32>) {
+        out.clear();
+        out.extend((0..self.n_classes()).map(|j| self.logit(j, sums, count)));
+        crate::classify::softmax(out, 1.0 / self.temperature);
+    }
+
+    /// Checks that the classes are exactly `expected`, in order.
+    pub fn expect_classes(&self, file: &str, expected: &[&str]) -> Result<()> {
+        if self.classes.len() != expected.len()
+            || self.classes.iter().zip(expected).any(|(a, b)| a != b)
+        {
+            return Err(Error::data(
+                file,
+                self.labels_line,
+                Problem::BadModel,
+                self.classes.join("\t"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The issue model: a linear model whose classes are taxonomy labels.
+#[derive(Clone, Debug)]
+pub(crate) struct IssueModel {
+    pub model: LinearModel,
+    /// Taxonomy index → model column.
+    pub column_of: Vec<Option<usize>>,
+}
+
+impl IssueModel {
+    pub fn parse(file: &str, text: &str, taxonomy: &Taxonomy) -> Result<IssueModel> {
+        let model = LinearModel::parse(file, text, Lexicon::IssueModel)?;
+        let mut column_of = vec![None; taxonomy.len()];
+        for (j, name) in model.classes.iter().enumerate() {
+            let idx = taxonomy
+                .index_of(name)
+                .ok_or_else(|| Error::data(file, model.labels_line, Problem::UnknownLabel, name))?;
+            column_of[idx] = Some(j);
+        }
+        Ok(IssueModel { model, column_of })
     }
 }
 
@@ -217,45 +260,61 @@ mod tests {
     fn parses_and_scores() {
         let tax = Taxonomy::parse("t", TAX).unwrap();
         let m = "#! kefu-triage issue-model v1\nlabels\tlogistics\tother\ntemperature\t2\nnorm\t0\nbias\t0.5\t-0.5\nb快递\t0:1.5 1:-1\nu好\t1:0.25\n";
-        let model = IssueModel::parse("m.tsv", m, &tax).unwrap();
+        let issue = IssueModel::parse("m.tsv", m, &tax).unwrap();
+        let model = &issue.model;
         assert_eq!(model.len(), 2);
-        let mut logits = model.bias.clone();
-        model.add_feature("b快递", 2.0, &mut logits);
-        model.add_feature("nope", 1.0, &mut logits);
-        assert_eq!(logits, vec![3.5, -2.5]);
+        assert_eq!(issue.column_of, vec![Some(0), Some(1)]);
+        let mut sums = vec![0.0; 2];
+        model.add_feature("b快递", 2.0, &mut sums);
+        model.add_feature("nope", 1.0, &mut sums);
+        assert_eq!(sums, vec![3.0, -2.0]);
+        assert_eq!(model.logit(0, &sums, 2), 3.5);
+        let mut p = Vec::new();
+        model.probabilities(&sums, 2, &mut p);
+        // Logits 3.5 and -2.5 at temperature 2: p = 1 / (1 + e^-3).
+        assert!((p[0] - 0.952_574).abs() < 1e-5 && (p[0] + p[1] - 1.0).abs() < 1e-6);
     }
 
     #[test]
     fn errors_name_line_and_value() {
         let tax = Taxonomy::parse("t", TAX).unwrap();
+        let head = "labels\tlogistics\ntemperature\t1\nnorm\t0\n";
         let cases = [
             (
-                "labels\tlogistics\tspace\n",
+                "labels\tlogistics\tspace\ntemperature\t1\nnorm\t0\nbias\t0\t0\n".to_string(),
                 "m.tsv:2: unknown issue label: \"space\"",
             ),
             (
-                "labels\tlogistics\ntemperature\t-1\n",
+                "labels\tlogistics\ntemperature\t-1\n".into(),
                 "m.tsv:3: value out of range: \"-1\"",
             ),
             (
-                "labels\tlogistics\ntemperature\t1\nnorm\t0\nbias\t0\tx\n",
+                "labels\tlogistics\ntemperature\t1\nnorm\t3\n".into(),
+                "m.tsv:4: value out of range: \"3\"",
+            ),
+            (
+                format!("{head}bias\t0\tx\n"),
                 "m.tsv:5: wrong number of tab-separated columns: \"0\\tx\"",
             ),
             (
-                "labels\tlogistics\ntemperature\t1\nnorm\t0\nbias\t0\nu好\t3:1\n",
+                format!("{head}bias\t0\nu好\t3:1\n"),
                 "m.tsv:6: invalid model: \"3:1\"",
             ),
             (
-                "labels\tlogistics\ntemperature\t1\nnorm\t0\nbias\t0\nu好\t0:inf\n",
+                format!("{head}bias\t0\nu好\t0:inf\n"),
                 "m.tsv:6: bad weight: \"inf\"",
             ),
             (
-                "labels\tlogistics\ntemperature\t1\nnorm\t0\nbias\t0\nu好\t0:1\nu好\t0:2\n",
+                format!("{head}bias\t0\nu好\t0:1\nu好\t0:2\n"),
                 "m.tsv:7: duplicate entry: \"u好\"",
             ),
             (
-                "labels\tlogistics\n",
+                "labels\tlogistics\n".into(),
                 "m.tsv:0: missing entry: \"temperature\"",
+            ),
+            (
+                "temperature\t1\n".into(),
+                "m.tsv:2: invalid model: \"temperature\\t1\"",
             ),
         ];
         for (body, want) in cases {

@@ -8,25 +8,40 @@
 //! add emphasis to an already negative message.
 
 use crate::domain::Emotion;
+use crate::features::for_each_text_feature;
 use crate::lexicon::{CueKind, Cues, Family, Hit};
+use crate::model::LinearModel;
+
+/// The classes of the negativity model.
+pub(crate) const SENTIMENT_CLASSES: [&str; 2] = ["not_negative", "negative"];
+/// The classes of the emotion model.
+pub(crate) const EMOTION_CLASSES: [&str; 4] = ["none", "anger", "anxiety", "disappointment"];
 
 /// Bytes between a modifier and the word it modifies: two CJK characters
 /// ("不太满意", "不是很好" keep the negator through the intensifier).
 const SCOPE_BYTES: u32 = 6;
 
-/// The scorer's settings.
+/// The scorer: lexicon rules, and the trained models when present.
+///
+/// Without models, `negativity = sigmoid(scale * (neg - pos) + bias)` over
+/// the lexicon sums. With them, the lexicon sums become features of the
+/// negativity and emotion models (`s…` features), beside character
+/// unigrams and bigrams, and the models' probabilities are used.
 #[derive(Clone, Debug)]
 pub(crate) struct SentimentScorer {
-    /// `negativity = sigmoid(scale * (neg - pos) + bias)`.
     pub scale: f32,
     pub bias: f32,
+    pub model: Option<LinearModel>,
+    pub emotion_model: Option<LinearModel>,
 }
 
-impl Default for SentimentScorer {
-    fn default() -> Self {
+impl SentimentScorer {
+    pub fn new(model: Option<LinearModel>, emotion_model: Option<LinearModel>) -> Self {
         SentimentScorer {
             scale: 1.6,
             bias: -1.2,
+            model: model.filter(|m| m.n_classes() > 0),
+            emotion_model: emotion_model.filter(|m| m.n_classes() > 0),
         }
     }
 }
@@ -39,7 +54,26 @@ pub(crate) struct SentimentOutput {
     pub emotion_score: f32,
     /// Normalized spans of the words that made it negative.
     pub evidence: Vec<(u32, u32)>,
+    /// Lexicon sums: negative, positive, anger, anxiety, disappointment,
+    /// sarcasm, emphasis, threat, human request.
+    pub sums: [f32; 9],
+    sums_buf: Vec<f32>,
+    probs: Vec<f32>,
+    buf: String,
 }
+
+/// Names of the lexicon-sum features, in [`SentimentOutput::sums`] order.
+const SUM_FEATURES: [&str; 9] = [
+    "sneg",
+    "spos",
+    "sanger",
+    "sanxiety",
+    "sdisappointment",
+    "ssarcasm",
+    "semphasis",
+    "sthreat",
+    "shuman",
+];
 
 /// Escalation signals with their normalized spans.
 #[derive(Clone, Debug, Default)]
@@ -132,6 +166,7 @@ impl SentimentScorer {
         let mut negator: Option<u32> = None;
         let mut modifier: Option<(u32, f32)> = None;
         let mut after_contrast = 1.0f32;
+        let mut sarcasm = 0.0f32;
         let mut last_end = 0u32;
         for hit in hits {
             // A clause break clears pending modifiers and the contrast boost.
@@ -184,6 +219,7 @@ impl SentimentScorer {
                     }
                     CueKind::Positive => pos += w,
                     CueKind::Sarcasm => {
+                        sarcasm += w;
                         neg += w;
                         emotions[0] += 0.5 * w;
                         emotions[2] += 0.5 * w;
@@ -214,7 +250,22 @@ impl SentimentScorer {
             neg += 0.25 * emphasis.min(4) as f32;
             emotions[0] += 0.2 * emphasis.min(4) as f32;
         }
+        out.sums = [
+            neg,
+            pos,
+            emotions[0],
+            emotions[1],
+            emotions[2],
+            sarcasm,
+            emphasis.min(4) as f32,
+            signals.threat_weight,
+            signals.human_request.len().min(2) as f32,
+        ];
         out.negativity = sigmoid(self.scale * (neg - pos) + self.bias);
+        if self.model.is_some() || self.emotion_model.is_some() {
+            self.score_models(text, out);
+            return;
+        }
         let (i, &best) = emotions
             .iter()
             .enumerate()
@@ -229,6 +280,63 @@ impl SentimentScorer {
         }
     }
 }
+
+impl SentimentScorer {
+    /// Calls `emit` for every feature of the negativity and emotion models
+    /// (after the lexicon pass filled `out.sums`).
+    pub fn features(&self, text: &str, out: &mut SentimentOutput, mut emit: impl FnMut(&str, f32)) {
+        for_each_text_feature(text, &mut out.buf, &mut emit);
+        for (name, &v) in SUM_FEATURES.iter().zip(&out.sums) {
+            if v != 0.0 {
+                emit(name, v);
+            }
+        }
+    }
+
+    fn score_models(&self, text: &str, out: &mut SentimentOutput) {
+        let mut sums = std::mem::take(&mut out.sums_buf);
+        let mut probs = std::mem::take(&mut out.probs);
+        if let Some(m) = &self.model {
+            sums.clear();
+            sums.resize(m.n_classes(), 0.0);
+            let mut count = 0;
+            self.features(text, out, |f, v| {
+                count += 1;
+                m.add_feature(f, v, &mut sums);
+            });
+            m.probabilities(&sums, count, &mut probs);
+            out.negativity = probs[1];
+        }
+        out.emotion = Emotion::None;
+        out.emotion_score = 0.0;
+        if let Some(m) = &self.emotion_model {
+            sums.clear();
+            sums.resize(m.n_classes(), 0.0);
+            let mut count = 0;
+            self.features(text, out, |f, v| {
+                count += 1;
+                m.add_feature(f, v, &mut sums);
+            });
+            m.probabilities(&sums, count, &mut probs);
+            // Only a negative message has a negative emotion; among the
+            // three, the most probable one if it clears a floor.
+            let (i, &p) = probs[1..]
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .unwrap_or((0, &0.0));
+            if out.negativity >= 0.5 && p >= EMOTION_FLOOR {
+                out.emotion = [Emotion::Anger, Emotion::Anxiety, Emotion::Disappointment][i];
+                out.emotion_score = p;
+            }
+        }
+        out.sums_buf = sums;
+        out.probs = probs;
+    }
+}
+
+/// The least probability of an emotion that is reported.
+const EMOTION_FLOOR: f32 = 0.3;
 
 fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())

@@ -1,0 +1,410 @@
+//! Training of the crate's linear models, for the tools in `examples/`
+//! (`train_issue`, `train_sentiment`). Deterministic: the same data and
+//! settings give the same model file byte for byte.
+//!
+//! The model is a multinomial logistic regression trained with AdaGrad and
+//! L2 in a seeded order; each example's feature values are divided by
+//! (feature count)^`norm`; the softmax temperature is fitted on
+//! out-of-fold predictions (k-fold cross-validation on the training data
+//! only), which is what makes the engine's probabilities calibrated.
+//!
+//! ```
+//! use kefu_triage::train::{Dataset, TrainConfig, train};
+//! use kefu_triage::Lexicon;
+//!
+//! let mut data = Dataset::default();
+//! for i in 0..40 {
+//!     let (f, class) = if i % 2 == 0 { ("u好", 0) } else { ("u差", 1) };
+//!     data.push([(f, 1.0), ("u的", 1.0)], class, 1.0);
+//! }
+//! let classes = ["good".to_string(), "bad".to_string()];
+//! let cfg = TrainConfig { folds: 2, ..TrainConfig::default() };
+//! let model = train(Lexicon::SentimentModel, &classes, &data, &cfg, "toy", &mut |_| {});
+//! assert!(model.oof_accuracy > 0.99);
+//! assert!(model.text.starts_with("#! kefu-triage sentiment-model v1\n"));
+//! ```
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use crate::lexicon::Lexicon;
+
+/// Training settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainConfig {
+    /// Passes over the data.
+    pub epochs: usize,
+    /// AdaGrad learning rate.
+    pub lr: f32,
+    /// L2 penalty per update.
+    pub l2: f32,
+    /// Features seen in fewer examples are dropped (except `q`/`e`/`s`
+    /// summary features, always kept).
+    pub min_df: usize,
+    /// Feature values are divided by (feature count)^norm.
+    pub norm: f32,
+    /// Folds for the out-of-fold temperature fit (at least 2).
+    pub folds: usize,
+    /// Seed of the shuffling.
+    pub seed: u64,
+    /// Weights smaller than this are not written.
+    pub prune: f32,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            epochs: 20,
+            lr: 0.3,
+            l2: 1e-5,
+            min_df: 2,
+            norm: 0.5,
+            folds: 5,
+            seed: 7,
+            prune: 0.005,
+        }
+    }
+}
+
+/// Training examples with interned feature names.
+#[derive(Clone, Debug, Default)]
+pub struct Dataset {
+    names: Vec<String>,
+    index: HashMap<String, u32>,
+    df: Vec<u32>,
+    examples: Vec<Example>,
+}
+
+#[derive(Clone, Debug)]
+struct Example {
+    /// Distinct features with summed values.
+    features: Vec<(u32, f32)>,
+    /// Features emitted (with repeats), for the norm.
+    count: usize,
+    class: usize,
+    weight: f32,
+}
+
+impl Dataset {
+    /// Adds an example: its features as the engine emits them (repeats
+    /// allowed), its class index and its weight in the loss.
+    pub fn push<'a>(
+        &mut self,
+        features: impl IntoIterator<Item = (&'a str, f32)>,
+        class: usize,
+        weight: f32,
+    ) {
+        let mut fs: Vec<(u32, f32)> = Vec::new();
+        let mut count = 0;
+        for (name, v) in features {
+            count += 1;
+            let id = match self.index.get(name) {
+                Some(&id) => id,
+                None => {
+                    let id = self.names.len() as u32;
+                    self.names.push(name.to_string());
+                    self.index.insert(name.to_string(), id);
+                    self.df.push(0);
+                    id
+                }
+            };
+            fs.push((id, v));
+        }
+        fs.sort_by_key(|f| f.0);
+        fs.dedup_by(|x, y| {
+            if x.0 == y.0 {
+                y.1 += x.1;
+                true
+            } else {
+                false
+            }
+        });
+        for f in &fs {
+            self.df[f.0 as usize] += 1;
+        }
+        self.examples.push(Example {
+            features: fs,
+            count,
+            class,
+            weight,
+        });
+    }
+
+    /// Number of examples.
+    pub fn len(&self) -> usize {
+        self.examples.len()
+    }
+
+    /// Whether there are no examples.
+    pub fn is_empty(&self) -> bool {
+        self.examples.is_empty()
+    }
+}
+
+/// A trained model.
+#[derive(Clone, Debug)]
+pub struct Trained {
+    /// The model file's text.
+    pub text: String,
+    /// Accuracy of the out-of-fold predictions.
+    pub oof_accuracy: f64,
+    /// The fitted temperature.
+    pub temperature: f32,
+    /// Feature rows written.
+    pub rows: usize,
+}
+
+/// splitmix64: a tiny seeded generator, so training order is reproducible.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            v.swap(i, j);
+        }
+    }
+}
+
+struct Weights {
+    n: usize,
+    w: Vec<f32>,
+    bias: Vec<f32>,
+}
+
+impl Weights {
+    fn logits(&self, x: &[(u32, f32)], out: &mut [f32]) {
+        out.copy_from_slice(&self.bias);
+        for &(f, v) in x {
+            let row = &self.w[f as usize * self.n..(f as usize + 1) * self.n];
+            for (o, w) in out.iter_mut().zip(row) {
+                *o += v * w;
+            }
+        }
+    }
+}
+
+/// A training row: scaled features, class, weight.
+type Row = (Vec<(u32, f32)>, usize, f32);
+
+fn softmax(z: &mut [f32], t: f32) {
+    let max = z.iter().copied().fold(f32::MIN, f32::max);
+    let mut sum = 0.0;
+    for v in z.iter_mut() {
+        *v = ((*v - max) / t).exp();
+        sum += *v;
+    }
+    for v in z.iter_mut() {
+        *v /= sum;
+    }
+}
+
+fn fit(
+    data: &[&Row],
+    n_features: usize,
+    n: usize,
+    cfg: &TrainConfig,
+    progress: &mut dyn FnMut(&str),
+) -> Weights {
+    let mut m = Weights {
+        n,
+        w: vec![0.0; n_features * n],
+        bias: vec![0.0; n],
+    };
+    let mut g2 = vec![1e-6f32; n_features * n];
+    let mut gb2 = vec![1e-6f32; n];
+    let mut order: Vec<usize> = (0..data.len()).collect();
+    let mut rng = Rng(cfg.seed);
+    let mut p = vec![0.0; n];
+    for epoch in 0..cfg.epochs {
+        rng.shuffle(&mut order);
+        let mut loss = 0.0f64;
+        for &i in &order {
+            let (x, y, weight) = data[i];
+            m.logits(x, &mut p);
+            softmax(&mut p, 1.0);
+            loss -= *weight as f64 * (p[*y].max(1e-12) as f64).ln();
+            for (j, pj) in p.iter_mut().enumerate() {
+                *pj = (*pj - if j == *y { 1.0 } else { 0.0 }) * weight;
+            }
+            for (j, &g) in p.iter().enumerate() {
+                gb2[j] += g * g;
+                m.bias[j] -= cfg.lr * g / gb2[j].sqrt();
+            }
+            for &(f, v) in x {
+                let base = f as usize * n;
+                for (j, &gj) in p.iter().enumerate() {
+                    let k = base + j;
+                    let g = gj * v + cfg.l2 * m.w[k];
+                    g2[k] += g * g;
+                    m.w[k] -= cfg.lr * g / g2[k].sqrt();
+                }
+            }
+        }
+        progress(&format!(
+            "  epoch {:>3}/{}: mean loss {:.4}",
+            epoch + 1,
+            cfg.epochs,
+            loss / data.len().max(1) as f64
+        ));
+    }
+    m
+}
+
+/// Trains a model of `kind` over `classes` and renders its file.
+///
+/// `comment` goes into the file's header comment (say what data it came
+/// from); `progress` receives one line per fold and epoch.
+pub fn train(
+    kind: Lexicon,
+    classes: &[String],
+    data: &Dataset,
+    cfg: &TrainConfig,
+    comment: &str,
+    progress: &mut dyn FnMut(&str),
+) -> Trained {
+    let n = classes.len();
+    let folds = cfg.folds.max(2);
+    // Vocabulary: frequent features, plus summary features always.
+    let keep: Vec<bool> = data
+        .names
+        .iter()
+        .zip(&data.df)
+        .map(|(name, &df)| df as usize >= cfg.min_df || name.starts_with(['q', 'e', 's']))
+        .collect();
+    let mut new_id = vec![u32::MAX; data.names.len()];
+    let mut vocab: Vec<usize> = (0..data.names.len()).filter(|&i| keep[i]).collect();
+    vocab.sort_by(|&a, &b| data.names[a].cmp(&data.names[b]));
+    for (new, &old) in vocab.iter().enumerate() {
+        new_id[old] = new as u32;
+    }
+    let rows: Vec<Row> = data
+        .examples
+        .iter()
+        .map(|e| {
+            let scale = (e.count as f32).max(1.0).powf(cfg.norm);
+            let x = e
+                .features
+                .iter()
+                .filter(|f| new_id[f.0 as usize] != u32::MAX)
+                .map(|f| (new_id[f.0 as usize], f.1 / scale))
+                .collect();
+            (x, e.class.min(n.saturating_sub(1)), e.weight)
+        })
+        .collect();
+    progress(&format!(
+        "{} examples, {} classes, {} features (min df {})",
+        rows.len(),
+        n,
+        vocab.len(),
+        cfg.min_df
+    ));
+
+    // Out-of-fold logits for the temperature.
+    let mut fold_of: Vec<usize> = (0..rows.len()).map(|i| i % folds).collect();
+    Rng(cfg.seed ^ 0x5eed).shuffle(&mut fold_of);
+    let mut oof: Vec<(Vec<f32>, usize)> = Vec::with_capacity(rows.len());
+    for k in 0..folds {
+        progress(&format!("fold {}/{}", k + 1, folds));
+        let tr: Vec<_> = rows
+            .iter()
+            .zip(&fold_of)
+            .filter(|(_, f)| **f != k)
+            .map(|(r, _)| r)
+            .collect();
+        let m = fit(&tr, vocab.len(), n, cfg, &mut |_| {});
+        for (r, _) in rows.iter().zip(&fold_of).filter(|(_, f)| **f == k) {
+            let mut z = vec![0.0; n];
+            m.logits(&r.0, &mut z);
+            oof.push((z, r.1));
+        }
+    }
+    let nll = |t: f32| -> f64 {
+        oof.iter()
+            .map(|(z, y)| {
+                let mut p = z.clone();
+                softmax(&mut p, t);
+                -(p[*y].max(1e-12) as f64).ln()
+            })
+            .sum::<f64>()
+            / oof.len().max(1) as f64
+    };
+    let (mut temperature, mut best) = (1.0f32, f64::MAX);
+    for step in 0..=200 {
+        let t = 0.25 + step as f32 * 0.025;
+        let v = nll(t);
+        if v < best {
+            best = v;
+            temperature = t;
+        }
+    }
+    let right = oof
+        .iter()
+        .filter(|(z, y)| {
+            z.iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .map(|m| m.0)
+                == Some(*y)
+        })
+        .count();
+    let oof_accuracy = right as f64 / oof.len().max(1) as f64;
+    progress(&format!(
+        "out-of-fold accuracy {oof_accuracy:.3}; temperature {temperature:.3} (nll {best:.4} vs {:.4} at 1.0)",
+        nll(1.0)
+    ));
+
+    progress(&format!("final model on all {} examples", rows.len()));
+    let all: Vec<_> = rows.iter().collect();
+    let m = fit(&all, vocab.len(), n, cfg, progress);
+
+    let mut text = String::new();
+    let _ = writeln!(text, "#! kefu-triage {} v1", kind.format_kind());
+    let _ = writeln!(
+        text,
+        "# generated by kefu_triage::train; do not edit by hand.\n# {comment}\n\
+         # {} examples; epochs {} lr {} l2 {} min-df {} norm {} folds {} seed {}; \
+         out-of-fold accuracy {oof_accuracy:.3}",
+        rows.len(),
+        cfg.epochs,
+        cfg.lr,
+        cfg.l2,
+        cfg.min_df,
+        cfg.norm,
+        folds,
+        cfg.seed
+    );
+    let _ = writeln!(text, "labels\t{}", classes.join("\t"));
+    let _ = writeln!(text, "temperature\t{temperature:.3}");
+    let _ = writeln!(text, "norm\t{}", cfg.norm);
+    let bias: Vec<String> = m.bias.iter().map(|b| format!("{b:.4}")).collect();
+    let _ = writeln!(text, "bias\t{}", bias.join("\t"));
+    let mut written = 0;
+    for (i, &old) in vocab.iter().enumerate() {
+        let row = &m.w[i * n..(i + 1) * n];
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| w.abs() >= cfg.prune)
+            .map(|(j, w)| format!("{j}:{w:.3}"))
+            .collect();
+        if !cells.is_empty() {
+            written += 1;
+            let _ = writeln!(text, "{}\t{}", data.names[old], cells.join(" "));
+        }
+    }
+    Trained {
+        text,
+        oof_accuracy,
+        temperature,
+        rows: written,
+    }
+}
