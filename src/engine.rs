@@ -628,8 +628,7 @@ impl EngineBuilder {
             }
             sentiment_models.push(m);
         }
-        let emotion_model = sentiment_models.pop();
-        let sentiment = SentimentScorer::new(sentiment_models.pop(), emotion_model);
+
         let detector = Detector::new(brands.iter().map(String::as_str))
             .map_err(|e| Error::data(file, 0, crate::Problem::OutOfRange, e.to_string()))?;
         let (policy_file, policy) = match self.policy {
@@ -638,6 +637,8 @@ impl EngineBuilder {
         };
         policy.validate(&policy_file)?;
         policy.validate_labels(&policy_file, &taxonomy)?;
+        let emotion_model = sentiment_models.pop();
+        let sentiment = SentimentScorer::new(sentiment_models.pop(), emotion_model, &policy);
         Ok(Engine {
             inner: Arc::new(Inner {
                 taxonomy,

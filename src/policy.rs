@@ -31,6 +31,9 @@ pub struct Policy {
     pub max_text_bytes: usize,
     /// `sentiment.negative` is set at or above this negativity.
     pub negativity_threshold: f32,
+    /// A negative message reports its most probable negative emotion when
+    /// that emotion's probability is at least this (else `none`).
+    pub emotion_floor: f32,
     /// Rule 4: a human takes over at or above this negativity.
     pub escalate_negativity: f32,
     /// Rule 6: below this confidence the classifier abstains.
@@ -173,6 +176,7 @@ impl Policy {
             format: String::new(),
             max_text_bytes: 0,
             negativity_threshold: 0.0,
+            emotion_floor: 0.0,
             escalate_negativity: 0.0,
             confidence_threshold: 0.0,
             margin_threshold: 0.0,
@@ -238,6 +242,7 @@ impl Policy {
         }
         for (field, v) in [
             ("negativity_threshold", self.negativity_threshold),
+            ("emotion_floor", self.emotion_floor),
             ("escalate_negativity", self.escalate_negativity),
             ("confidence_threshold", self.confidence_threshold),
             ("margin_threshold", self.margin_threshold),

@@ -31,15 +31,25 @@ const SCOPE_BYTES: u32 = 6;
 pub(crate) struct SentimentScorer {
     pub scale: f32,
     pub bias: f32,
+    /// `Policy::negativity_threshold`.
+    pub negative_threshold: f32,
+    /// `Policy::emotion_floor`.
+    pub emotion_floor: f32,
     pub model: Option<LinearModel>,
     pub emotion_model: Option<LinearModel>,
 }
 
 impl SentimentScorer {
-    pub fn new(model: Option<LinearModel>, emotion_model: Option<LinearModel>) -> Self {
+    pub fn new(
+        model: Option<LinearModel>,
+        emotion_model: Option<LinearModel>,
+        policy: &crate::Policy,
+    ) -> Self {
         SentimentScorer {
             scale: 1.6,
             bias: -1.2,
+            negative_threshold: policy.negativity_threshold,
+            emotion_floor: policy.emotion_floor,
             model: model.filter(|m| m.n_classes() > 0),
             emotion_model: emotion_model.filter(|m| m.n_classes() > 0),
         }
@@ -319,13 +329,13 @@ impl SentimentScorer {
             });
             m.probabilities(&sums, count, &mut probs);
             // Only a negative message has a negative emotion; among the
-            // three, the most probable one if it clears a floor.
+            // three, the most probable one if it clears the policy's floor.
             let (i, &p) = probs[1..]
                 .iter()
                 .enumerate()
                 .max_by(|a, b| a.1.total_cmp(b.1))
                 .unwrap_or((0, &0.0));
-            if out.negativity >= 0.5 && p >= EMOTION_FLOOR {
+            if out.negativity >= self.negative_threshold && p >= self.emotion_floor {
                 out.emotion = [Emotion::Anger, Emotion::Anxiety, Emotion::Disappointment][i];
                 out.emotion_score = p;
             }
@@ -334,9 +344,6 @@ impl SentimentScorer {
         out.probs = probs;
     }
 }
-
-/// The least probability of an emotion that is reported.
-const EMOTION_FLOOR: f32 = 0.3;
 
 fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
