@@ -1,4 +1,4 @@
-//! The features the issue model reads, produced without allocation.
+//! The features the linear models read, produced without allocation.
 //!
 //! A feature is a short string with a one-letter prefix: `u` a character,
 //! `b` a character bigram, `w` a jieba token, `q` an issue-cue label (valued
@@ -6,6 +6,8 @@
 //! so that every order number looks alike. The same function feeds the
 //! training tool (which keeps the strings) and the engine (which hashes them
 //! into the model's table), so the two can never disagree.
+
+use crate::sentiment::Scope;
 
 /// 64-bit FNV-1a: stable across processes, platforms and crate versions.
 pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
@@ -28,15 +30,24 @@ fn skip(c: char) -> bool {
 }
 
 /// Calls `emit` for the character unigrams (`u`) and bigrams (`b`) of
-/// `text`.
+/// `text`, except for characters inside a scope (a negated polar word with
+/// its negator, a sarcasm marker): those speak through the lexicon sums
+/// instead. `scopes` are sorted, non-overlapping byte spans.
 pub(crate) fn for_each_text_feature(
     text: &str,
+    scopes: &[(u32, u32, Scope)],
     buf: &mut String,
     emit: &mut impl FnMut(&str, f32),
 ) {
     let mut prev: Option<char> = None;
-    for c in text.chars() {
-        if skip(c) {
+    let mut next_scope = 0;
+    for (i, c) in text.char_indices() {
+        let i = i as u32;
+        while next_scope < scopes.len() && scopes[next_scope].1 <= i {
+            next_scope += 1;
+        }
+        let scope = scopes.get(next_scope).filter(|s| s.0 <= i).map(|s| s.2);
+        if skip(c) || scope.is_some() {
             prev = None;
             continue;
         }
@@ -69,7 +80,7 @@ pub(crate) fn for_each_feature(
     buf: &mut String,
     mut emit: impl FnMut(&str, f32),
 ) {
-    for_each_text_feature(text, buf, &mut emit);
+    for_each_text_feature(text, &[], buf, &mut emit);
     for &(a, b) in tokens {
         let Some(tok) = text.get(a as usize..b as usize) else {
             continue;

@@ -64,12 +64,28 @@ pub(crate) struct SentimentOutput {
     pub emotion_score: f32,
     /// Normalized spans of the words that made it negative.
     pub evidence: Vec<(u32, u32)>,
+    /// Spans whose characters the models read differently: a negated
+    /// polar word with its negator, a sarcasm marker (normalized offsets,
+    /// in text order).
+    pub scopes: Vec<(u32, u32, Scope)>,
     /// Lexicon sums: negative, positive, anger, anxiety, disappointment,
     /// sarcasm, emphasis, threat, human request.
     pub sums: [f32; 9],
     sums_buf: Vec<f32>,
     probs: Vec<f32>,
     buf: String,
+}
+
+/// How the models read the characters of a span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// Inside a negation ("不是不好", "不好吃"): no n-gram features, so the
+    /// plain "不好" or "好吃" is not read; the negation-aware lexicon sums
+    /// (`sneg`, `spos`) speak for the span.
+    Negated,
+    /// A sarcasm marker ("真是谢谢你们了"): no n-gram features; the marker
+    /// speaks through the `ssarcasm` sum instead of its polite words.
+    Sarcasm,
 }
 
 /// Names of the lexicon-sum features, in [`SentimentOutput::sums`] order.
@@ -170,10 +186,13 @@ impl SentimentScorer {
         out: &mut SentimentOutput,
     ) {
         out.evidence.clear();
+        out.scopes.clear();
         let mut neg = 0.0f32;
         let mut pos = 0.0f32;
         let mut emotions = [0.0f32; 3];
-        let mut negator: Option<u32> = None;
+        // (start, end) of the governing negator; the end moves across
+        // intensifiers ("不太满意").
+        let mut negator: Option<(u32, u32)> = None;
         let mut modifier: Option<(u32, f32)> = None;
         let mut after_contrast = 1.0f32;
         let mut sarcasm = 0.0f32;
@@ -194,7 +213,8 @@ impl SentimentScorer {
                 after_contrast = 1.0;
             }
             last_end = hit.end;
-            let negated = negator.is_some_and(|e| in_scope(text, e, hit.start));
+            let negated = negator.is_some_and(|n| in_scope(text, n.1, hit.start));
+            let mut scope_from: Option<u32> = None;
             let mult = match modifier {
                 Some((e, m)) if in_scope(text, e, hit.start) => m,
                 _ => 1.0,
@@ -203,14 +223,14 @@ impl SentimentScorer {
             for e in cues.entries(hit, Family::Sentiment) {
                 let w = e.weight * mult * after_contrast;
                 match e.kind {
-                    CueKind::Negator => negator = Some(hit.end),
+                    CueKind::Negator => negator = Some((hit.start, hit.end)),
                     CueKind::Intensifier | CueKind::Diminisher => {
                         modifier = Some((hit.end, e.weight));
                         // Keep a negator alive across "不太", "没那么".
                         if let Some(n) = negator.as_mut()
-                            && in_scope(text, *n, hit.start)
+                            && in_scope(text, n.1, hit.start)
                         {
-                            *n = hit.end;
+                            n.1 = hit.end;
                         }
                     }
                     CueKind::Contrast => {
@@ -218,7 +238,10 @@ impl SentimentScorer {
                         pos *= 0.6;
                         after_contrast = 1.4;
                     }
-                    CueKind::Negative if negated => pos += 0.5 * w,
+                    CueKind::Negative if negated => {
+                        pos += 0.5 * w;
+                        scope_from = negator.map(|n| n.0);
+                    }
                     CueKind::Negative => {
                         neg += w;
                         polar = true;
@@ -226,9 +249,11 @@ impl SentimentScorer {
                     CueKind::Positive if negated => {
                         neg += 0.9 * w;
                         polar = true;
+                        scope_from = negator.map(|n| n.0);
                     }
                     CueKind::Positive => pos += w,
                     CueKind::Sarcasm => {
+                        out.scopes.push((hit.start, hit.end, Scope::Sarcasm));
                         sarcasm += w;
                         neg += w;
                         emotions[0] += 0.5 * w;
@@ -248,6 +273,9 @@ impl SentimentScorer {
                     }
                     _ => {}
                 }
+            }
+            if let Some(from) = scope_from {
+                out.scopes.push((from, hit.end, Scope::Negated));
             }
             if polar {
                 out.evidence.push((hit.start, hit.end));
@@ -295,7 +323,7 @@ impl SentimentScorer {
     /// Calls `emit` for every feature of the negativity and emotion models
     /// (after the lexicon pass filled `out.sums`).
     pub fn features(&self, text: &str, out: &mut SentimentOutput, mut emit: impl FnMut(&str, f32)) {
-        for_each_text_feature(text, &mut out.buf, &mut emit);
+        for_each_text_feature(text, &out.scopes, &mut out.buf, &mut emit);
         for (name, &v) in SUM_FEATURES.iter().zip(&out.sums) {
             if v != 0.0 {
                 emit(name, v);
