@@ -1,32 +1,35 @@
-//! Criterion benchmarks: the whole triage against jieba-rs segmentation of
-//! the same inquiries, in one run.
+//! Criterion benchmarks: every pipeline stage and the whole triage against
+//! jieba-rs segmentation of the same inquiries, in one run.
 //!
 //! ```text
 //! cargo bench --bench triage
 //! ```
 //!
-//! The corpus is every distinct inquiry text written for this project
-//! (`tests/data/issues/*.jsonl` and `examples/sample_inquiries.txt`), so the
-//! dictionaries see realistic variety rather than one sentence kept hot in
-//! cache. After the groups run, the ratios of each stage to
-//! `jieba_rs::Jieba::cut` are printed from criterion's own estimates.
+//! The corpus is ≥ 10,000 distinct inquiry-length lines: every message
+//! written for this project (`tests/data/issues/`, `examples/`), real
+//! customer-service questions (the ATEC Alipay set) and short real reviews
+//! from `../shared/data/` when it is there. Distinct lines matter: one
+//! sentence repeated stays in cache and runs several times faster than real
+//! traffic. Each stage is timed alone: every line's scratch is first brought
+//! to the state the stage starts from, then only the stage runs. After the
+//! groups, each one's cost is printed as a ratio to `jieba_rs::Jieba::cut`
+//! from criterion's own estimates.
 
 use std::collections::BTreeSet;
 use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group};
-use kefu_triage::{Engine, Inquiry};
+use kefu_triage::{Engine, Inquiry, Scratch, Stage};
+
+const MIN_LINES: usize = 10_000;
 
 fn corpus() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut set = BTreeSet::new();
-    for f in [
-        "tests/data/issues/train.jsonl",
-        "tests/data/issues/heldout.jsonl",
-    ] {
-        let text = std::fs::read_to_string(root.join(f)).unwrap_or_default();
-        for line in text.lines() {
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
+    for f in ["train.jsonl", "train2.jsonl", "train3.jsonl", "heldout.jsonl"] {
+        for line in read(&root.join("tests/data/issues").join(f)).lines() {
             if let Ok(v) = serde_json::from_str::<serde_json::Value>(line)
                 && let Some(t) = v["text"].as_str()
             {
@@ -34,17 +37,58 @@ fn corpus() -> Vec<String> {
             }
         }
     }
-    let samples =
-        std::fs::read_to_string(root.join("examples/sample_inquiries.txt")).unwrap_or_default();
-    for line in samples.lines() {
+    for line in read(&root.join("examples/sample_inquiries.txt")).lines() {
         let t = serde_json::from_str::<serde_json::Value>(line)
             .ok()
             .and_then(|v| v["text"].as_str().map(str::to_string))
             .unwrap_or_else(|| line.to_string());
         set.insert(t);
     }
-    assert!(set.len() > 100, "bench corpus missing: {} lines", set.len());
+    let shared = root.join("../shared/data");
+    let questions = read(&shared.join("questions/atec_alipay_questions.txt"));
+    for line in questions.lines().filter(|l| l.chars().count() >= 4).take(5_000) {
+        set.insert(line.to_string());
+    }
+    let reviews = read(&shared.join("sentiment/online_shopping_9_cats.csv"));
+    for line in reviews.lines().skip(1).step_by(7) {
+        let Some(review) = line.splitn(3, ',').nth(2) else { continue };
+        let review = review.trim_matches('"');
+        if (8..=150).contains(&review.chars().count()) && set.len() < MIN_LINES + 3_000 {
+            set.insert(review.to_string());
+        }
+    }
+    if set.len() < MIN_LINES {
+        eprintln!("bench corpus: only {} lines (is ../shared/data there?)", set.len());
+    }
     set.into_iter().collect()
+}
+
+/// Scratch states for every line, ready for `stage`.
+fn prepared(engine: &Engine, lines: &[String], stage: Stage) -> Vec<Scratch> {
+    lines
+        .iter()
+        .map(|l| {
+            let mut s = engine.scratch();
+            let q = Inquiry::new(l);
+            for &st in Stage::ALL.iter().take_while(|&&st| st != stage) {
+                engine.run_stage(&mut s, st, &q);
+            }
+            s
+        })
+        .collect()
+}
+
+fn stage_name(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Normalize => "normalize",
+        Stage::Mask => "mask",
+        Stage::Segment => "segment",
+        Stage::Scan => "scan",
+        Stage::Issue => "issue",
+        Stage::Sentiment => "sentiment",
+        Stage::Policy => "policy",
+        _ => "other",
+    }
 }
 
 fn bench(c: &mut Criterion) {
@@ -52,9 +96,16 @@ fn bench(c: &mut Criterion) {
     let bytes: usize = lines.iter().map(String::len).sum();
     let engine = Engine::default();
     let jieba = jieba_rs::Jieba::new();
+    eprintln!(
+        "corpus: {} distinct inquiries, {} bytes, {:.1} chars on average",
+        lines.len(),
+        bytes,
+        lines.iter().map(|l| l.chars().count()).sum::<usize>() as f64 / lines.len() as f64
+    );
 
     let mut g = c.benchmark_group("corpus");
     g.throughput(Throughput::Bytes(bytes as u64));
+    g.sample_size(20);
     g.bench_function("jieba_cut", |b| {
         b.iter(|| {
             let mut n = 0;
@@ -64,6 +115,16 @@ fn bench(c: &mut Criterion) {
             n
         })
     });
+    for &stage in Stage::ALL {
+        let mut scratches = prepared(&engine, &lines, stage);
+        g.bench_function(stage_name(stage), |b| {
+            b.iter(|| {
+                for (s, l) in scratches.iter_mut().zip(&lines) {
+                    engine.run_stage(s, stage, &Inquiry::new(black_box(l)));
+                }
+            })
+        });
+    }
     g.bench_function("triage", |b| {
         b.iter(|| {
             let mut n = 0;
@@ -87,7 +148,6 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
-    eprintln!("corpus: {} inquiries, {} bytes", lines.len(), bytes);
 }
 
 /// Criterion's point estimate of the mean, in ns, for `corpus/<name>`.
@@ -100,14 +160,22 @@ fn mean_ns(name: &str) -> Option<f64> {
     v["mean"]["point_estimate"].as_f64()
 }
 
-fn report_ratios() {
+fn report_ratios(lines: usize) {
     let Some(base) = mean_ns("jieba_cut") else {
         return;
     };
     println!("\nratio to jieba_rs::Jieba::cut (same corpus, same run):");
-    for name in ["triage", "triage_with"] {
+    let names = Stage::ALL
+        .iter()
+        .map(|&s| stage_name(s))
+        .chain(["triage", "triage_with"]);
+    for name in names {
         if let Some(t) = mean_ns(name) {
-            println!("  {name:<12} {:.2}x", t / base);
+            println!(
+                "  {name:<12} {:>6.2}x   {:>9.0} inquiries/s",
+                t / base,
+                lines as f64 / (t / 1e9)
+            );
         }
     }
 }
@@ -117,5 +185,5 @@ criterion_group!(benches, bench);
 fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
-    report_ratios();
+    report_ratios(corpus().len());
 }

@@ -23,6 +23,7 @@ use kefu_triage::{Engine, Lexicon};
 const DEFAULT_TRAIN: &[&str] = &[
     "tests/data/issues/train.jsonl",
     "tests/data/issues/train2.jsonl",
+    "tests/data/issues/train3.jsonl",
     "tests/data/issues/train_alipay.jsonl",
 ];
 

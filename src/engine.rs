@@ -8,7 +8,7 @@ use jieba_rs::Jieba;
 
 use crate::classify::{IssueInput, IssueOutput, IssueScorer};
 use crate::decision::{
-    Decision, Entity, Evidence, Flags, IssueAssessment, LabelScore, PiiFound, Reason, Rule,
+    Decision, Entity, Evidence, Flags, IssueAssessment, LabelScore, PiiFound, Reason, Route, Rule,
     SentimentAssessment, WaitEstimate,
 };
 use crate::domain::{Emotion, Lane};
@@ -85,6 +85,49 @@ impl Default for Engine {
     }
 }
 
+/// The classifier's verdict on the current inquiry.
+#[derive(Clone, Copy, Debug, Default)]
+struct Verdict {
+    best: usize,
+    confidence: f32,
+    abstained: bool,
+    /// `best`, or `other` when abstaining.
+    label: usize,
+}
+
+/// A stage of the pipeline, for [`Engine::run_stage`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Stage {
+    /// Width, case, invisible characters, spacing, punctuation runs.
+    Normalize,
+    /// Personal data found and masked; entities extracted.
+    Mask,
+    /// jieba segmentation.
+    Segment,
+    /// The lexicon scan.
+    Scan,
+    /// Issue-type scoring and abstention.
+    Issue,
+    /// Escalation signals, negativity and emotion.
+    Sentiment,
+    /// Routing rules and the wait estimate.
+    Policy,
+}
+
+impl Stage {
+    /// Every stage, in pipeline order.
+    pub const ALL: &'static [Stage] = &[
+        Stage::Normalize,
+        Stage::Mask,
+        Stage::Segment,
+        Stage::Scan,
+        Stage::Issue,
+        Stage::Sentiment,
+        Stage::Policy,
+    ];
+}
+
 /// Reusable buffers for [`Engine::triage_with`]; make one per thread with
 /// [`Engine::scratch`].
 #[derive(Clone, Debug, Default)]
@@ -96,7 +139,11 @@ pub struct Scratch {
     raw_pii: Vec<PiiMatch>,
     entities: Vec<EntityMatch>,
     entity_kinds: Vec<&'static str>,
+    masked: String,
     issue: IssueOutput,
+    ranking: Vec<(usize, f32)>,
+    verdict: Verdict,
+    issue_spans: Vec<(u32, u32)>,
     sentiment: SentimentOutput,
     signals: Signals,
     fired: Vec<Fired>,
@@ -126,13 +173,19 @@ impl Engine {
     /// Steps 1–4 of the pipeline: normalize, find personal data and
     /// entities, segment, scan the lexicons.
     fn analyze(&self, s: &mut Scratch, raw: &str) {
-        let inner = &*self.inner;
         s.norm.update(raw);
+        self.stage_mask(s, raw);
+        self.stage_segment(s);
+        self.stage_scan(s);
+    }
+
+    /// Step 2: personal data (mapped to raw spans, masked into the
+    /// scratch's `masked`) and entities.
+    fn stage_mask(&self, s: &mut Scratch, raw: &str) {
+        let detector = &self.inner.detector;
         let text = s.norm.text();
-        inner.detector.find_pii(text, &mut s.pii);
-        inner
-            .detector
-            .find_entities_excluding(text, &s.pii, &mut s.entities);
+        detector.find_pii(text, &mut s.pii);
+        detector.find_entities_excluding(text, &s.pii, &mut s.entities);
         s.raw_pii.clear();
         for m in &s.pii {
             let (start, end) = s.norm.raw_span(m.start, m.end);
@@ -145,15 +198,134 @@ impl Engine {
         s.entity_kinds.clear();
         s.entity_kinds
             .extend(s.entities.iter().map(|e| e.kind.as_str()));
+        s.masked.clear();
+        pii::mask_into(raw, &s.raw_pii, MaskStyle::Placeholder, &mut s.masked);
+    }
+
+    /// Step 3: jieba segmentation of the normalized text.
+    fn stage_segment(&self, s: &mut Scratch) {
         s.tokens.clear();
         s.tokens.extend(
-            inner
+            self.inner
                 .jieba
-                .cut(text, true)
+                .cut(s.norm.text(), true)
                 .iter()
                 .map(|t| (t.byte_start as u32, t.byte_end as u32)),
         );
-        inner.cues.scan(text, &mut s.scan);
+    }
+
+    /// Step 4: one scan over every lexicon.
+    fn stage_scan(&self, s: &mut Scratch) {
+        self.inner.cues.scan(s.norm.text(), &mut s.scan);
+    }
+
+    /// Step 5: issue type, then the abstention verdict.
+    fn stage_issue(&self, s: &mut Scratch) {
+        let inner = &*self.inner;
+        let policy = &inner.policy;
+        let mut issue = std::mem::take(&mut s.issue);
+        inner
+            .issue
+            .score(&inner.taxonomy, &inner.cues, &issue_input(s), &mut issue);
+        s.issue = issue;
+        let other = inner.taxonomy.other;
+        s.ranking.clear();
+        s.ranking.extend(s.issue.ranking(3));
+        let (best, confidence) = s.ranking.first().copied().unwrap_or((other, 0.0));
+        let margin = confidence - s.ranking.get(1).map_or(0.0, |r| r.1);
+        // Abstain when unsure, or when two labels are too close to call
+        // (a margin only matters when the winner is a real issue type).
+        let abstained = confidence < policy.confidence_threshold
+            || (best != other && margin < policy.margin_threshold);
+        s.verdict = Verdict {
+            best,
+            confidence,
+            abstained,
+            label: if abstained { other } else { best },
+        };
+        s.issue_spans.clear();
+        s.issue_spans.extend(
+            s.issue
+                .cues
+                .iter()
+                .filter(|c| c.2 as usize == best)
+                .map(|c| (c.0, c.1)),
+        );
+    }
+
+    /// Steps 7 and 8: the routing rules, then the wait estimate for human
+    /// queues. Rules that fire are left in `s.fired`.
+    fn stage_policy(
+        &self,
+        s: &mut Scratch,
+        inquiry: &Inquiry<'_>,
+    ) -> (Route, Option<WaitEstimate>) {
+        let inner = &*self.inner;
+        s.fired.clear();
+        let assessed = Assessed {
+            label: s.verdict.label,
+            confidence: s.verdict.confidence,
+            abstained: s.verdict.abstained,
+            negativity: s.sentiment.negativity,
+            emotion: s.sentiment.emotion,
+            signals: &s.signals,
+            issue_spans: &s.issue_spans,
+            sentiment_spans: &s.sentiment.evidence,
+        };
+        let route = route::route(
+            &inner.policy,
+            &inner.taxonomy,
+            inquiry,
+            &assessed,
+            &mut s.fired,
+        );
+        let wait = match (route.lane, inquiry.queue) {
+            (Lane::Human, Some(q)) => match q.group(&route.skill_group) {
+                Some(g) => estimate_wait(g, route.priority),
+                None => {
+                    s.fired.push(Fired {
+                        rule: Rule::WaitUnknown,
+                        detail: format!(
+                            "skill group {} not in the queue snapshot",
+                            route.skill_group
+                        ),
+                        spans: vec![],
+                    });
+                    None
+                }
+            },
+            _ => None,
+        };
+        (route, wait)
+    }
+
+    /// Runs one stage of the pipeline on `inquiry`, for profiling and
+    /// benchmarks: each stage reads what the stages before it left in
+    /// `scratch`, so run them in order on the same inquiry, timing only
+    /// the one of interest. [`Engine::triage_with`] runs them all.
+    ///
+    /// ```
+    /// use kefu_triage::{Engine, Inquiry, Stage};
+    /// let engine = Engine::default();
+    /// let mut scratch = engine.scratch();
+    /// let q = Inquiry::new("快递到哪了");
+    /// for &stage in Stage::ALL {
+    ///     engine.run_stage(&mut scratch, stage, &q);
+    /// }
+    /// ```
+    pub fn run_stage(&self, scratch: &mut Scratch, stage: Stage, inquiry: &Inquiry<'_>) {
+        let raw = truncate_at_boundary(inquiry.text, self.inner.policy.max_text_bytes);
+        match stage {
+            Stage::Normalize => scratch.norm.update(raw),
+            Stage::Mask => self.stage_mask(scratch, raw),
+            Stage::Segment => self.stage_segment(scratch),
+            Stage::Scan => self.stage_scan(scratch),
+            Stage::Issue => self.stage_issue(scratch),
+            Stage::Sentiment => self.sentiment_pass(scratch),
+            Stage::Policy => {
+                let _ = self.stage_policy(scratch, inquiry);
+            }
+        }
     }
 
     /// The features the issue model reads for `text`, with their values.
@@ -244,25 +416,15 @@ impl Engine {
 
         let s = scratch;
         self.analyze(s, raw);
-        let mut issue = std::mem::take(&mut s.issue);
-        inner
-            .issue
-            .score(&inner.taxonomy, &inner.cues, &issue_input(s), &mut issue);
-        s.issue = issue;
-        let mut masked_text = String::with_capacity(raw.len());
-        pii::mask_into(raw, &s.raw_pii, MaskStyle::Placeholder, &mut masked_text);
-        let other = inner.taxonomy.other;
-        let ranking: Vec<(usize, f32)> = s.issue.ranking(3).collect();
-        let (best, confidence) = ranking.first().copied().unwrap_or((other, 0.0));
-        let margin = confidence - ranking.get(1).map_or(0.0, |r| r.1);
-        // Abstain when unsure, or when two labels are too close to call
-        // (a margin only matters when the winner is a real issue type).
-        let abstained = confidence < policy.confidence_threshold
-            || (best != other && margin < policy.margin_threshold);
-        let label_idx = if abstained { other } else { best };
-
-        // 6. Sentiment and escalation signals.
+        self.stage_issue(s);
         self.sentiment_pass(s);
+        let (route, wait) = self.stage_policy(s, inquiry);
+        let Verdict {
+            best,
+            confidence,
+            abstained,
+            label: label_idx,
+        } = s.verdict;
         let negativity = s.sentiment.negativity;
 
         // Evidence: normalized spans → raw spans, PII never shown.
@@ -310,13 +472,6 @@ impl Engine {
                     .collect(),
             });
         }
-        let issue_spans: Vec<(u32, u32)> = s
-            .issue
-            .cues
-            .iter()
-            .filter(|c| c.2 as usize == best)
-            .map(|c| (c.0, c.1))
-            .collect();
         let label = inner.taxonomy.entries[label_idx].label.clone();
         reasons.push(Reason {
             rule: Rule::IssueType,
@@ -327,7 +482,7 @@ impl Engine {
                 confidence,
                 if abstained { ", abstained" } else { "" }
             ),
-            evidence: evidence(&mut issue_spans.iter().copied()),
+            evidence: evidence(&mut s.issue_spans.iter().copied()),
         });
         if !s.sentiment.evidence.is_empty() {
             reasons.push(Reason {
@@ -340,38 +495,6 @@ impl Engine {
             });
         }
 
-        // 7. Route.
-        s.fired.clear();
-        let assessed = Assessed {
-            label: label_idx,
-            confidence,
-            abstained,
-            negativity,
-            emotion: s.sentiment.emotion,
-            signals: &s.signals,
-            issue_spans: &issue_spans,
-            sentiment_spans: &s.sentiment.evidence,
-        };
-        let route = route::route(policy, &inner.taxonomy, inquiry, &assessed, &mut s.fired);
-
-        // 8. Wait estimate for human queues.
-        let wait = match (route.lane, inquiry.queue) {
-            (Lane::Human, Some(q)) => match q.group(&route.skill_group) {
-                Some(g) => estimate_wait(g, route.priority),
-                None => {
-                    s.fired.push(Fired {
-                        rule: Rule::WaitUnknown,
-                        detail: format!(
-                            "skill group {} not in the queue snapshot",
-                            route.skill_group
-                        ),
-                        spans: vec![],
-                    });
-                    None
-                }
-            },
-            _ => None,
-        };
         for f in s.fired.drain(..) {
             reasons.push(Reason {
                 rule: f.rule,
@@ -390,7 +513,8 @@ impl Engine {
                 || (!abstained && label.as_str() == "minor_protection"),
             pii_found: !s.raw_pii.is_empty(),
         };
-        let top = ranking
+        let top = s
+            .ranking
             .iter()
             .map(|&(i, p)| LabelScore {
                 label: inner.taxonomy.entries[i].label.clone(),
@@ -431,7 +555,7 @@ impl Engine {
             flags,
             route,
             wait,
-            masked_text,
+            masked_text: s.masked.clone(),
             pii: s
                 .raw_pii
                 .iter()

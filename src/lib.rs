@@ -76,7 +76,7 @@ pub use decision::{
     SentimentAssessment, WaitEstimate,
 };
 pub use domain::{Channel, Emotion, Industry, IssueLabel, Lane, Tier, UnknownName};
-pub use engine::{Engine, EngineBuilder, Scratch};
+pub use engine::{Engine, EngineBuilder, Scratch, Stage};
 pub use error::{Error, Problem, Result};
 pub use inquiry::{Customer, Inquiry};
 pub use lexicon::Lexicon;
