@@ -28,7 +28,12 @@ fn corpus() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut set = BTreeSet::new();
     let read = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
-    for f in ["train.jsonl", "train2.jsonl", "train3.jsonl", "heldout.jsonl"] {
+    for f in [
+        "train.jsonl",
+        "train2.jsonl",
+        "train3.jsonl",
+        "heldout.jsonl",
+    ] {
         for line in read(&root.join("tests/data/issues").join(f)).lines() {
             if let Ok(v) = serde_json::from_str::<serde_json::Value>(line)
                 && let Some(t) = v["text"].as_str()
@@ -46,19 +51,28 @@ fn corpus() -> Vec<String> {
     }
     let shared = root.join("../shared/data");
     let questions = read(&shared.join("questions/atec_alipay_questions.txt"));
-    for line in questions.lines().filter(|l| l.chars().count() >= 4).take(5_000) {
+    for line in questions
+        .lines()
+        .filter(|l| l.chars().count() >= 4)
+        .take(5_000)
+    {
         set.insert(line.to_string());
     }
     let reviews = read(&shared.join("sentiment/online_shopping_9_cats.csv"));
     for line in reviews.lines().skip(1).step_by(7) {
-        let Some(review) = line.splitn(3, ',').nth(2) else { continue };
+        let Some(review) = line.splitn(3, ',').nth(2) else {
+            continue;
+        };
         let review = review.trim_matches('"');
         if (8..=150).contains(&review.chars().count()) && set.len() < MIN_LINES + 3_000 {
             set.insert(review.to_string());
         }
     }
     if set.len() < MIN_LINES {
-        eprintln!("bench corpus: only {} lines (is ../shared/data there?)", set.len());
+        eprintln!(
+            "bench corpus: only {} lines (is ../shared/data there?)",
+            set.len()
+        );
     }
     set.into_iter().collect()
 }

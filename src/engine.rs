@@ -11,7 +11,7 @@ use crate::decision::{
     Decision, Entity, Evidence, Flags, IssueAssessment, LabelScore, PiiFound, Reason, Route, Rule,
     SentimentAssessment, WaitEstimate,
 };
-use crate::domain::{Emotion, Lane};
+use crate::domain::Emotion;
 use crate::error::{Error, Result};
 use crate::inquiry::Inquiry;
 use crate::lexicon::{self, CueSet, Cues, Family, Lexicon, ScanScratch, Taxonomy};
@@ -56,6 +56,8 @@ struct Inner {
     issue: IssueScorer,
     sentiment: SentimentScorer,
     policy: Policy,
+    /// `policy.variants` compiled, in the same order.
+    variants: Vec<Policy>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -219,10 +221,25 @@ impl Engine {
         self.inner.cues.scan(s.norm.text(), &mut s.scan);
     }
 
-    /// Step 5: issue type, then the abstention verdict.
-    fn stage_issue(&self, s: &mut Scratch) {
+    /// The policy for this inquiry: the customer's variant, or the base.
+    fn policy_for(&self, inquiry: &Inquiry<'_>) -> (&Policy, Option<&str>) {
         let inner = &*self.inner;
-        let policy = &inner.policy;
+        match inner.policy.variant_for(&inquiry.customer.id) {
+            Some(i) => (
+                &inner.variants[i],
+                Some(inner.policy.variants[i].name.as_str()),
+            ),
+            None => (&inner.policy, None),
+        }
+    }
+
+    /// Step 5: issue type, then the abstention verdict.
+    fn stage_issue(&self, s: &mut Scratch, policy: &Policy, inquiry: &Inquiry<'_>) {
+        let inner = &*self.inner;
+        let confidence_threshold = policy
+            .profile(inquiry.industry)
+            .confidence_threshold
+            .unwrap_or(policy.confidence_threshold);
         let mut issue = std::mem::take(&mut s.issue);
         inner
             .issue
@@ -235,7 +252,7 @@ impl Engine {
         let margin = confidence - s.ranking.get(1).map_or(0.0, |r| r.1);
         // Abstain when unsure, or when two labels are too close to call
         // (a margin only matters when the winner is a real issue type).
-        let abstained = confidence < policy.confidence_threshold
+        let abstained = confidence < confidence_threshold
             || (best != other && margin < policy.margin_threshold);
         s.verdict = Verdict {
             best,
@@ -253,14 +270,14 @@ impl Engine {
         );
     }
 
-    /// Steps 7 and 8: the routing rules, then the wait estimate for human
-    /// queues. Rules that fire are left in `s.fired`.
+    /// Steps 7–9: the routing rules, then the wait estimate with overflow
+    /// and the peak-time rule. Rules that fire are left in `s.fired`.
     fn stage_policy(
         &self,
         s: &mut Scratch,
+        policy: &Policy,
         inquiry: &Inquiry<'_>,
     ) -> (Route, Option<WaitEstimate>) {
-        let inner = &*self.inner;
         s.fired.clear();
         let assessed = Assessed {
             label: s.verdict.label,
@@ -272,30 +289,14 @@ impl Engine {
             issue_spans: &s.issue_spans,
             sentiment_spans: &s.sentiment.evidence,
         };
-        let route = route::route(
-            &inner.policy,
-            &inner.taxonomy,
+        let mut route = route::route(
+            policy,
+            &self.inner.taxonomy,
             inquiry,
             &assessed,
             &mut s.fired,
         );
-        let wait = match (route.lane, inquiry.queue) {
-            (Lane::Human, Some(q)) => match q.group(&route.skill_group) {
-                Some(g) => estimate_wait(g, route.priority),
-                None => {
-                    s.fired.push(Fired {
-                        rule: Rule::WaitUnknown,
-                        detail: format!(
-                            "skill group {} not in the queue snapshot",
-                            route.skill_group
-                        ),
-                        spans: vec![],
-                    });
-                    None
-                }
-            },
-            _ => None,
-        };
+        let wait = crate::wait::apply(policy, inquiry, &mut route, &mut s.fired);
         (route, wait)
     }
 
@@ -315,15 +316,16 @@ impl Engine {
     /// ```
     pub fn run_stage(&self, scratch: &mut Scratch, stage: Stage, inquiry: &Inquiry<'_>) {
         let raw = truncate_at_boundary(inquiry.text, self.inner.policy.max_text_bytes);
+        let (policy, _) = self.policy_for(inquiry);
         match stage {
             Stage::Normalize => scratch.norm.update(raw),
             Stage::Mask => self.stage_mask(scratch, raw),
             Stage::Segment => self.stage_segment(scratch),
             Stage::Scan => self.stage_scan(scratch),
-            Stage::Issue => self.stage_issue(scratch),
+            Stage::Issue => self.stage_issue(scratch, policy, inquiry),
             Stage::Sentiment => self.sentiment_pass(scratch),
             Stage::Policy => {
-                let _ = self.stage_policy(scratch, inquiry);
+                let _ = self.stage_policy(scratch, policy, inquiry);
             }
         }
     }
@@ -409,16 +411,16 @@ impl Engine {
     /// Triage one inquiry reusing `scratch`'s buffers (for hot loops).
     pub fn triage_with(&self, scratch: &mut Scratch, inquiry: &Inquiry<'_>) -> Decision {
         let inner = &*self.inner;
-        let policy = &inner.policy;
+        let (policy, variant) = self.policy_for(inquiry);
         let full = inquiry.text;
         let raw = truncate_at_boundary(full, policy.max_text_bytes);
         let mut reasons = Vec::new();
 
         let s = scratch;
         self.analyze(s, raw);
-        self.stage_issue(s);
+        self.stage_issue(s, policy, inquiry);
         self.sentiment_pass(s);
-        let (route, wait) = self.stage_policy(s, inquiry);
+        let (route, wait) = self.stage_policy(s, policy, inquiry);
         let Verdict {
             best,
             confidence,
@@ -567,6 +569,7 @@ impl Engine {
                 .collect(),
             entities,
             reasons,
+            variant: variant.map(str::to_string),
         }
     }
 }
@@ -578,27 +581,6 @@ fn issue_input(s: &Scratch) -> IssueInput<'_> {
         tokens: &s.tokens,
         entity_kinds: &s.entity_kinds,
     }
-}
-
-/// Position-based wait for a customer entering `group` at `priority`
-/// (Whitt 1999): only contacts of equal or higher priority are ahead, free
-/// agents take them first, and abandonment ahead shortens the wait.
-fn estimate_wait(group: &crate::GroupState, priority: u8) -> Option<WaitEstimate> {
-    let ahead = group.ahead_of(priority);
-    let est = crate::queue::estimate_wait(
-        ahead,
-        group.agents_online,
-        group.agents_free(),
-        group.aht_seconds,
-        group.patience_seconds,
-    )?;
-    let shown_ahead = ahead.saturating_sub(group.agents_free());
-    Some(WaitEstimate {
-        position: shown_ahead,
-        low_seconds: est.low_s.round() as u32,
-        high_seconds: est.high_s.round().max(est.low_s.round()) as u32,
-        message: crate::queue::describe_wait(shown_ahead, est.low_s, est.high_s),
-    })
 }
 
 /// Builds an [`Engine`], replacing any embedded lexicon or the policy.
@@ -683,19 +665,11 @@ impl EngineBuilder {
         self
     }
 
-    /// Replaces the policy with a JSON file.
+    /// Replaces the policy with a JSON or TOML file (by extension).
     pub fn policy_path(mut self, path: impl AsRef<Path>) -> EngineBuilder {
         let path = path.as_ref();
-        let name = path.display().to_string();
-        let text = std::fs::read(path)
-            .map_err(|source| Error::Io {
-                file: name.clone(),
-                source,
-            })
-            .and_then(|b| lexicon::decode_utf8(&name, b))
-            .and_then(|t| Policy::from_json_str(&name, &t));
-        match text {
-            Ok(p) => self.policy = Some((name, p)),
+        match Policy::from_path(path) {
+            Ok(p) => self.policy = Some((path.display().to_string(), p)),
             Err(e) => self.keep_error(e),
         }
         self
@@ -759,7 +733,8 @@ impl EngineBuilder {
             Some((f, p)) => (f, p),
             None => ("policy.json".to_string(), Policy::default()),
         };
-        policy.validate(&policy_file)?;
+        policy.validate(&policy_file, "")?;
+        let variants = policy.compile_variants(&policy_file, "")?;
         policy.validate_labels(&policy_file, &taxonomy)?;
         let emotion_model = sentiment_models.pop();
         let sentiment = SentimentScorer::new(sentiment_models.pop(), emotion_model, &policy);
@@ -772,6 +747,7 @@ impl EngineBuilder {
                 issue: IssueScorer::new(Some(model)),
                 sentiment,
                 policy,
+                variants,
             }),
         })
     }

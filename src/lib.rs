@@ -70,17 +70,20 @@ mod queue_state;
 mod route;
 mod sentiment;
 pub mod train;
+mod wait;
 
 pub use decision::{
-    Decision, Entity, Evidence, Flags, IssueAssessment, LabelScore, PiiFound, Reason, Route, Rule,
-    SentimentAssessment, WaitEstimate,
+    Decision, Entity, Evidence, Flags, IssueAssessment, LabelScore, Language, PiiFound, Reason,
+    Route, Rule, SentimentAssessment, WaitEstimate,
 };
 pub use domain::{Channel, Emotion, Industry, IssueLabel, Lane, Tier, UnknownName};
 pub use engine::{Engine, EngineBuilder, Scratch, Stage};
 pub use error::{Error, Problem, Result};
 pub use inquiry::{Customer, Inquiry};
 pub use lexicon::Lexicon;
-pub use policy::{Groups, IndustryProfile, POLICY_FORMAT, Policy, Priorities};
+pub use policy::{
+    Aging, Groups, IndustryProfile, Overflow, POLICY_FORMAT, Policy, Priorities, Variant,
+};
 pub use queue_state::{GroupState, QueueSnapshot, Waiting};
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{Channel, Industry};
 use crate::error::{Error, Problem, Result};
 use crate::lexicon::Taxonomy;
+use crate::queue::LoadProfile;
 
 /// The header value every policy file carries in its `format` field.
 pub const POLICY_FORMAT: &str = "kefu-triage policy v1";
@@ -55,6 +56,58 @@ pub struct Policy {
     pub priority: Priorities,
     /// Industry profiles.
     pub industries: BTreeMap<Industry, IndustryProfile>,
+    /// Priority aging: no contact waits past the maximum because of higher
+    /// lanes.
+    pub aging: Aging,
+    /// Per skill group: where contacts overflow when its wait is too long.
+    pub overflow: BTreeMap<String, Overflow>,
+    /// Time-of-day and promotion (大促) load, for load-based wait estimates.
+    pub load: LoadProfile,
+    /// Offset of the business's local time from UTC, in minutes (China: 480).
+    pub utc_offset_minutes: i32,
+    /// Gray release and A/B variants: a stable share of customers (by id)
+    /// gets the policy with the variant's overrides.
+    pub variants: Vec<Variant>,
+}
+
+/// Priority aging.
+///
+/// ```
+/// use kefu_triage::Policy;
+/// let p = Policy::default();
+/// assert_eq!(p.aged_priority(3, 0), 3);
+/// assert!(p.aged_priority(3, p.aging.step_seconds) > 3);
+/// assert_eq!(p.aged_priority(0, p.aging.max_wait_seconds), 9);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Aging {
+    /// A waiting contact gains one priority level per this many seconds.
+    pub step_seconds: u32,
+    /// After this long a contact has the top priority, whatever its lane.
+    pub max_wait_seconds: u32,
+}
+
+/// Where a skill group overflows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overflow {
+    /// The fallback skill group.
+    pub to: String,
+    /// Overflow when the estimated wait (pessimistic end) exceeds this.
+    pub after_seconds: u32,
+}
+
+/// A gray-release or A/B variant of the policy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    /// The name recorded in decisions.
+    pub name: String,
+    /// Share of customers, in percent (0–100; all variants together ≤ 100).
+    pub percent: f32,
+    /// Fields of the policy that differ, as a partial policy object.
+    pub overrides: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Specialist skill groups used by the rules.
@@ -98,7 +151,7 @@ pub struct Priorities {
 }
 
 /// One industry's profile.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct IndustryProfile {
     /// Channels never offered in this industry.
@@ -109,6 +162,20 @@ pub struct IndustryProfile {
     pub safety_group: Option<String>,
     /// A notice attached to every decision (e.g. finance safety advice).
     pub notice: Option<String>,
+    /// What the customer is offered besides the route (e.g. education:
+    /// `advisor_booking`, `trial_class`; local life: `store_hours`,
+    /// `navigation`).
+    pub offers: Vec<String>,
+    /// Rule 4 threshold for this industry (default: the policy's).
+    pub escalate_negativity: Option<f32>,
+    /// Rule 6 threshold for this industry (default: the policy's).
+    pub confidence_threshold: Option<f32>,
+    /// Rule 9: above this estimated wait (seconds) a callback or ticket is
+    /// offered instead of the chat queue.
+    pub max_wait_seconds: Option<u32>,
+    /// Local hours (0–23) that are peak time for this industry; reported
+    /// with waits and used to scale arrivals.
+    pub peak_hours: Vec<u8>,
 }
 
 impl IndustryProfile {
@@ -203,17 +270,174 @@ impl Policy {
                 high_risk: 0,
             },
             industries: BTreeMap::new(),
+            aging: Aging {
+                step_seconds: 0,
+                max_wait_seconds: 0,
+            },
+            overflow: BTreeMap::new(),
+            load: LoadProfile::flat(),
+            utc_offset_minutes: 0,
+            variants: Vec::new(),
         }
     }
 
-    /// Parses a JSON policy. `file` names the source in errors. The policy
-    /// is checked for its own consistency; labels are checked against the
-    /// taxonomy when an engine is built with it.
+    /// Parses a JSON policy. `file` names the source in errors. Fields
+    /// left out keep the shipped defaults. The policy is checked for its
+    /// own consistency (and its variants compiled); labels and skill groups
+    /// are checked against the taxonomy when an engine is built with it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Data`] naming the file, the line and the field.
     pub fn from_json_str(file: &str, json: &str) -> Result<Policy> {
         let policy: Policy = serde_json::from_str(json)
             .map_err(|e| Error::data(file, e.line(), Problem::BadPolicy, format!("{e}")))?;
-        policy.validate(file)?;
+        policy.check(file, json)?;
         Ok(policy)
+    }
+
+    /// Parses a TOML policy; as [`Policy::from_json_str`].
+    ///
+    /// ```
+    /// use kefu_triage::Policy;
+    /// let toml = "format = \"kefu-triage policy v1\"\nescalate_negativity = 0.8\n";
+    /// let p = Policy::from_toml_str("p.toml", toml).unwrap();
+    /// assert_eq!(p.escalate_negativity, 0.8);
+    /// let bad = "format = \"kefu-triage policy v1\"\n\nrepeat_contacts = \"two\"\n";
+    /// let e = Policy::from_toml_str("p.toml", bad).unwrap_err();
+    /// assert!(e.to_string().starts_with("p.toml:3: invalid policy"), "{e}");
+    /// ```
+    pub fn from_toml_str(file: &str, text: &str) -> Result<Policy> {
+        let policy: Policy = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(0, |r| line_at(text, r.start));
+            Error::data(file, line, Problem::BadPolicy, e.message().to_string())
+        })?;
+        policy.check(file, text)?;
+        Ok(policy)
+    }
+
+    /// Parses a policy file, JSON or TOML by its extension (`.toml`, else
+    /// JSON).
+    pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Policy> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            file: name.clone(),
+            source,
+        })?;
+        let text = crate::lexicon::decode_utf8(&name, bytes)?;
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+        {
+            Policy::from_toml_str(&name, &text)
+        } else {
+            Policy::from_json_str(&name, &text)
+        }
+    }
+
+    /// Validates and compiles the variants, locating errors in `text`.
+    fn check(&self, file: &str, text: &str) -> Result<()> {
+        self.validate(file, text)?;
+        self.compile_variants(file, text)?;
+        Ok(())
+    }
+
+    /// The priority of a contact that has waited `waited_seconds`: one
+    /// level more per `aging.step_seconds`, the top level (9) once it has
+    /// waited `aging.max_wait_seconds`, so no lane waits past the maximum
+    /// because of higher lanes.
+    pub fn aged_priority(&self, priority: u8, waited_seconds: u32) -> u8 {
+        let a = &self.aging;
+        if a.max_wait_seconds > 0 && waited_seconds >= a.max_wait_seconds {
+            return 9;
+        }
+        let steps = waited_seconds.checked_div(a.step_seconds).unwrap_or(0);
+        (priority as u32).saturating_add(steps).min(9) as u8
+    }
+
+    /// The variant a customer id falls in, by a stable hash: 64-bit FNV-1a
+    /// of the id's UTF-8 bytes, modulo 10,000 — the same on every process,
+    /// platform and crate version. Variants take consecutive slices of the
+    /// 10,000 buckets in file order; the rest keep the base policy. An empty
+    /// id always keeps the base policy.
+    ///
+    /// ```
+    /// use kefu_triage::{Policy, Variant};
+    /// let mut p = Policy::default();
+    /// p.variants.push(Variant { name: "new_routing".into(), percent: 5.0, overrides: Default::default() });
+    /// let hits = (0..10_000).filter(|i| p.variant_for(&format!("u{i}")).is_some()).count();
+    /// assert!((400..600).contains(&hits), "{hits}");
+    /// assert_eq!(p.variant_for("u42"), p.variant_for("u42"));
+    /// assert_eq!(p.variant_for(""), None);
+    /// ```
+    pub fn variant_for(&self, customer_id: &str) -> Option<usize> {
+        if customer_id.is_empty() || self.variants.is_empty() {
+            return None;
+        }
+        let bucket = (crate::features::fnv1a(customer_id.as_bytes()) % 10_000) as f32;
+        let mut upper = 0.0f32;
+        for (i, v) in self.variants.iter().enumerate() {
+            upper += v.percent * 100.0;
+            if bucket < upper {
+                return Some(i);
+            }
+        }
+        None
+    }
+
+    /// Each variant's full policy: this policy with its overrides merged
+    /// in (objects merge key by key; other values replace).
+    pub(crate) fn compile_variants(&self, file: &str, text: &str) -> Result<Vec<Policy>> {
+        let base = serde_json::to_value(self)
+            .map_err(|e| Error::data(file, 0, Problem::BadPolicy, e.to_string()))?;
+        let mut out = Vec::with_capacity(self.variants.len());
+        for (i, v) in self.variants.iter().enumerate() {
+            let at = |field: &str| {
+                let line = line_of(text, &v.name).max(line_of(text, field));
+                (line, format!("variants[{i}] {:?}: {field}", v.name))
+            };
+            if v.overrides.contains_key("variants") {
+                let (line, what) = at("variants");
+                return Err(Error::data(
+                    file,
+                    line,
+                    Problem::BadPolicy,
+                    format!("{what}: variants cannot nest"),
+                ));
+            }
+            let mut merged = base.clone();
+            merge(
+                &mut merged,
+                &serde_json::Value::Object(v.overrides.clone()),
+                "",
+            )
+            .map_err(|field| {
+                let (line, what) = at(&field);
+                Error::data(
+                    file,
+                    line,
+                    Problem::BadPolicy,
+                    format!("{what}: unknown field"),
+                )
+            })?;
+            let mut policy: Policy = serde_json::from_value(merged).map_err(|e| {
+                let (line, what) = at("overrides");
+                Error::data(file, line, Problem::BadPolicy, format!("{what}: {e}"))
+            })?;
+            policy.variants.clear();
+            policy.validate(file, text).map_err(|e| match e {
+                Error::Data { line, value, .. } => Error::data(
+                    file,
+                    line,
+                    Problem::BadPolicy,
+                    format!("variants[{i}] {:?}: {value}", v.name),
+                ),
+                other => other,
+            })?;
+            out.push(policy);
+        }
+        Ok(out)
     }
 
     /// The profile of an industry (an empty one if the policy has none).
@@ -223,16 +447,22 @@ impl Policy {
             skill_groups: BTreeMap::new(),
             safety_group: None,
             notice: None,
+            offers: Vec::new(),
+            escalate_negativity: None,
+            confidence_threshold: None,
+            max_wait_seconds: None,
+            peak_hours: Vec::new(),
         };
         self.industries.get(&industry).unwrap_or(&EMPTY)
     }
 
     /// Checks ranges and that every profile leaves a human channel.
-    pub(crate) fn validate(&self, file: &str) -> Result<()> {
+    pub(crate) fn validate(&self, file: &str, text: &str) -> Result<()> {
         let bad = |field: &str, value: String| {
+            let key = field.rsplit('.').next().unwrap_or(field);
             Err(Error::data(
                 file,
-                1,
+                line_of(text, key),
                 Problem::BadPolicy,
                 format!("{field} = {value}"),
             ))
@@ -299,6 +529,71 @@ impl Policy {
                 );
             }
         }
+        for (industry, profile) in &self.industries {
+            for (field, v) in [
+                ("escalate_negativity", profile.escalate_negativity),
+                ("confidence_threshold", profile.confidence_threshold),
+            ] {
+                if let Some(v) = v
+                    && !(0.0..=1.0).contains(&v)
+                {
+                    return bad(&format!("industries.{industry}.{field}"), v.to_string());
+                }
+            }
+            if let Some(&h) = profile.peak_hours.iter().find(|&&h| h > 23) {
+                return bad(&format!("industries.{industry}.peak_hours"), h.to_string());
+            }
+        }
+        if self.aging.step_seconds == 0 || self.aging.max_wait_seconds == 0 {
+            return bad("aging", format!("{:?}", self.aging));
+        }
+        if self.load.hourly.iter().any(|m| !m.is_finite() || *m < 0.0)
+            || !self.load.promotion_multiplier.is_finite()
+            || self.load.promotion_multiplier <= 0.0
+        {
+            return bad("load", format!("{:?}", self.load));
+        }
+        if !(-14 * 60..=14 * 60).contains(&self.utc_offset_minutes) {
+            return bad("utc_offset_minutes", self.utc_offset_minutes.to_string());
+        }
+        // Overflow must end somewhere: follow each chain, refusing cycles.
+        for start in self.overflow.keys() {
+            let mut seen = vec![start.as_str()];
+            let mut at = start.as_str();
+            while let Some(o) = self.overflow.get(at) {
+                if o.to.trim().is_empty() {
+                    return bad(&format!("overflow.{at}.to"), format!("{:?}", o.to));
+                }
+                if seen.contains(&o.to.as_str()) {
+                    seen.push(&o.to);
+                    return bad(
+                        &format!("overflow.{start}"),
+                        format!("cycle {}", seen.join(" -> ")),
+                    );
+                }
+                seen.push(&o.to);
+                at = &o.to;
+            }
+        }
+        let mut total = 0.0;
+        for (i, v) in self.variants.iter().enumerate() {
+            if !(0.0..=100.0).contains(&v.percent) || v.name.trim().is_empty() {
+                return bad(
+                    &format!("variants[{i}].percent"),
+                    format!("{} ({:?})", v.percent, v.name),
+                );
+            }
+            if self.variants[..i].iter().any(|w| w.name == v.name) {
+                return bad(
+                    &format!("variants[{i}].name"),
+                    format!("{:?} twice", v.name),
+                );
+            }
+            total += v.percent;
+        }
+        if total > 100.0 {
+            return bad("variants", format!("percents add up to {total}"));
+        }
         Ok(())
     }
 
@@ -310,10 +605,100 @@ impl Policy {
             .chain(self.industries.values().flat_map(|p| p.skill_groups.keys()));
         for label in labels {
             if taxonomy.index_of(label).is_none() {
-                return Err(Error::data(file, 1, Problem::UnknownLabel, label.clone()));
+                return Err(Error::data(file, 0, Problem::UnknownLabel, label.clone()));
+            }
+        }
+        // Overflow targets must be groups something routes to (a source
+        // nothing routes to is harmless: it never overflows).
+        let g = &self.groups;
+        let known: Vec<&str> = taxonomy
+            .entries
+            .iter()
+            .map(|e| e.skill_group.as_str())
+            .chain([
+                g.vip_queue.as_str(),
+                g.threat.as_str(),
+                g.safety.as_str(),
+                g.minor.as_str(),
+                g.privacy.as_str(),
+            ])
+            .chain(self.industries.values().flat_map(|p| {
+                p.skill_groups
+                    .values()
+                    .map(String::as_str)
+                    .chain(p.safety_group.as_deref())
+            }))
+            .collect();
+        for (from, o) in &self.overflow {
+            if !known.contains(&o.to.as_str()) {
+                return Err(Error::data(
+                    file,
+                    0,
+                    Problem::BadPolicy,
+                    format!("overflow.{from}.to: unknown skill group {:?}", o.to),
+                ));
             }
         }
         Ok(())
+    }
+}
+
+/// 1-based line of byte offset `at` in `text`.
+fn line_at(text: &str, at: usize) -> usize {
+    1 + text.as_bytes()[..at.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+}
+
+/// 1-based line where `key` first appears as a JSON key (`"key"`) or a
+/// TOML key (`key =` at a line start); 1 when it does not.
+fn line_of(text: &str, key: &str) -> usize {
+    let quoted = format!("\"{key}\"");
+    text.lines()
+        .position(|l| {
+            l.contains(&quoted) || {
+                let t = l.trim_start();
+                t.strip_prefix(key)
+                    .is_some_and(|r| r.trim_start().starts_with('='))
+            }
+        })
+        .map_or(1, |i| i + 1)
+}
+
+/// Merges `over` into `base`: objects key by key, other values replace.
+/// A key `base` lacks is an error naming its dotted path.
+fn merge(
+    base: &mut serde_json::Value,
+    over: &serde_json::Value,
+    path: &str,
+) -> std::result::Result<(), String> {
+    match (base, over) {
+        (serde_json::Value::Object(b), serde_json::Value::Object(o)) => {
+            for (k, v) in o {
+                let here = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                // Maps keyed by data (industries, overflow, skill groups)
+                // may gain keys; struct fields may not.
+                let open_map = matches!(path.rsplit('.').next(), Some("overflow" | "skill_groups"))
+                    || path == "industries";
+                match b.get_mut(k) {
+                    Some(slot) => merge(slot, v, &here)?,
+                    None if open_map => {
+                        b.insert(k.clone(), v.clone());
+                    }
+                    None => return Err(here),
+                }
+            }
+            Ok(())
+        }
+        (slot, v) => {
+            *slot = v.clone();
+            Ok(())
+        }
     }
 }
 

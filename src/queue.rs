@@ -1224,7 +1224,8 @@ pub const DEFAULT_PROMOTION_MULTIPLIER: f64 = 3.0;
 /// assert!(p.scale_arrivals(1000.0, 21, false) > 1500.0);
 /// assert_eq!(p.scale_arrivals(1000.0, 21, true), 3.0 * p.scale_arrivals(1000.0, 21, false));
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LoadProfile {
     /// Multiplier of the daily-average hourly volume, per local hour `0..24`.
     pub hourly: [f64; 24],

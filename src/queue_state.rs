@@ -20,6 +20,9 @@ use serde::{Deserialize, Serialize};
 pub struct QueueSnapshot {
     /// Dedicated agents (专属管家) online now.
     pub dedicated_online: u32,
+    /// A promotion (大促) is on: arrivals are scaled by the policy's
+    /// promotion multiplier in load-based estimates.
+    pub promotion: bool,
     /// One entry per skill group.
     pub groups: Vec<GroupState>,
 }

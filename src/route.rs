@@ -152,17 +152,17 @@ pub(crate) fn route(
     }
 
     // Rule 4: strong negativity; priority rises with intensity.
-    if a.negativity >= policy.escalate_negativity {
-        let span = (1.0 - policy.escalate_negativity).max(1e-3);
-        let t = ((a.negativity - policy.escalate_negativity) / span).clamp(0.0, 1.0);
+    let escalate = profile
+        .escalate_negativity
+        .unwrap_or(policy.escalate_negativity);
+    if a.negativity >= escalate {
+        let span = (1.0 - escalate).max(1e-3);
+        let t = ((a.negativity - escalate) / span).clamp(0.0, 1.0);
         let prio = p.negativity_min as f32 + t * (p.negativity_max - p.negativity_min) as f32;
         fire(
             fired,
             Rule::Negativity,
-            format!(
-                "negativity {:.2} ≥ {:.2}",
-                a.negativity, policy.escalate_negativity
-            ),
+            format!("negativity {:.2} ≥ {:.2}", a.negativity, escalate),
             a.sentiment_spans,
         );
         decided.get_or_insert_with(|| human(issue_group));
@@ -292,5 +292,51 @@ pub(crate) fn route(
         skill_group: group,
         priority: priority.min(9),
         notice: profile.notice.clone(),
+        offers: profile.offers.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Industry;
+    use crate::inquiry::Customer;
+    use crate::lexicon::{Lexicon, Taxonomy};
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn more_negativity_never_lowers_priority(
+            a in 0.0f32..=1.0,
+            b in 0.0f32..=1.0,
+            label in 0usize..17,
+            tier in 0usize..3,
+            industry in 0usize..7,
+            abstained in any::<bool>(),
+            anger in any::<bool>(),
+            prior in 0u32..4,
+        ) {
+            let policy = Policy::default();
+            let taxonomy = Taxonomy::parse("t", Lexicon::Taxonomy.embedded()).unwrap();
+            let signals = Signals::default();
+            let inquiry = Inquiry::new("x")
+                .customer(Customer::new("c").tier(Tier::ALL[tier]).prior_contacts(prior))
+                .industry(Industry::ALL[industry]);
+            let priority = |negativity: f32| {
+                let assessed = Assessed {
+                    label,
+                    confidence: 0.9,
+                    abstained,
+                    negativity,
+                    emotion: if anger { Emotion::Anger } else { Emotion::None },
+                    signals: &signals,
+                    issue_spans: &[],
+                    sentiment_spans: &[],
+                };
+                route(&policy, &taxonomy, &inquiry, &assessed, &mut Vec::new()).priority
+            };
+            let (lo, hi) = (a.min(b), a.max(b));
+            prop_assert!(priority(lo) <= priority(hi), "{lo} → {}, {hi} → {}", priority(lo), priority(hi));
+        }
     }
 }

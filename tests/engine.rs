@@ -169,6 +169,7 @@ fn personal_data_is_masked_everywhere() {
 fn wait_estimate_from_the_snapshot() {
     let snap = QueueSnapshot {
         dedicated_online: 0,
+        promotion: false,
         groups: vec![GroupState {
             skill_group: "logistics".into(),
             agents_online: 4,
