@@ -98,8 +98,7 @@ fn stage_name(stage: Stage) -> &'static str {
         Stage::Mask => "mask",
         Stage::Segment => "segment",
         Stage::Scan => "scan",
-        Stage::Issue => "issue",
-        Stage::Sentiment => "sentiment",
+        Stage::Classify => "classify",
         Stage::Policy => "policy",
         _ => "other",
     }

@@ -25,15 +25,13 @@ pub(crate) struct IssueScorer {
     /// Cue score the `other` label gets for free, so that text with no cue
     /// leans to `other` (and, with a flat distribution, abstains).
     pub other_prior: f32,
-    pub model: Option<IssueModel>,
 }
 
-impl IssueScorer {
-    pub fn new(model: Option<IssueModel>) -> IssueScorer {
+impl Default for IssueScorer {
+    fn default() -> IssueScorer {
         IssueScorer {
             cue_scale: 2.5,
             other_prior: 0.2,
-            model: model.filter(|m| m.model.n_classes() > 0),
         }
     }
 }
@@ -46,7 +44,6 @@ pub(crate) struct IssueOutput {
     pub cue_sums: Vec<f32>,
     /// `(start, end, label)` of every issue cue, normalized offsets.
     pub cues: Vec<(u32, u32, u16)>,
-    model_logits: Vec<f32>,
     cue_features: Vec<(usize, f32)>,
     buf: String,
 }
@@ -142,18 +139,21 @@ impl IssueScorer {
         );
     }
 
-    pub fn score(
+    /// Label probabilities into `out.probs` from the issue model's feature
+    /// sums (after [`cue_scores`](Self::cue_scores)); cue scores alone when
+    /// there is no model, and for labels the model does not know.
+    pub fn probabilities(
         &self,
         taxonomy: &Taxonomy,
-        cues: &Cues,
-        input: &IssueInput<'_>,
+        model: Option<&IssueModel>,
+        sums: &[f32],
+        count: usize,
         out: &mut IssueOutput,
     ) {
-        self.cue_scores(taxonomy, cues, input, out);
         let n = taxonomy.len();
         out.probs.clear();
         out.probs.resize(n, 0.0);
-        match &self.model {
+        match model {
             None => {
                 for (p, c) in out.probs.iter_mut().zip(&out.cue_sums) {
                     *p = self.cue_scale * c;
@@ -162,25 +162,15 @@ impl IssueScorer {
                 softmax(&mut out.probs, 1.0);
             }
             Some(model) => {
-                let m = &model.model;
-                let mut sums = std::mem::take(&mut out.model_logits);
-                sums.clear();
-                sums.resize(m.n_classes(), 0.0);
-                let mut count = 0usize;
-                self.features(taxonomy, input, out, |f, v| {
-                    count += 1;
-                    m.add_feature(f, v, &mut sums);
-                });
                 // Long messages emit many features: dividing by count^norm
                 // keeps them from being overconfident (out-of-fold NLL 0.70
                 // → 0.62 at norm 0.5 on the training files).
                 for (i, p) in out.probs.iter_mut().enumerate() {
                     *p = match model.column_of[i] {
-                        Some(j) => m.logit(j, &sums, count),
+                        Some(j) => model.model.logit(j, sums, count),
                         None => self.cue_scale * out.cue_sums[i] - self.cue_scale,
                     };
                 }
-                out.model_logits = sums;
                 softmax(&mut out.probs, 1.0 / model.model.temperature);
             }
         }

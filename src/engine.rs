@@ -13,6 +13,7 @@ use crate::decision::{
 };
 use crate::domain::Emotion;
 use crate::error::{Error, Result};
+use crate::fused::{ModelInput, ModelSums, Models};
 use crate::inquiry::Inquiry;
 use crate::lexicon::{self, CueSet, Cues, Family, Lexicon, ScanScratch, Taxonomy};
 use crate::model::{IssueModel, LinearModel};
@@ -55,6 +56,7 @@ struct Inner {
     detector: Detector,
     issue: IssueScorer,
     sentiment: SentimentScorer,
+    models: Models,
     policy: Policy,
     /// `policy.variants` compiled, in the same order.
     variants: Vec<Policy>,
@@ -67,7 +69,12 @@ impl std::fmt::Debug for Engine {
             .field("cue_patterns", &self.inner.cues.pattern_count())
             .field(
                 "model_features",
-                &self.inner.issue.model.as_ref().map_or(0, |m| m.model.len()),
+                &self
+                    .inner
+                    .models
+                    .issue
+                    .as_ref()
+                    .map_or(0, |m| m.model.len()),
             )
             .finish_non_exhaustive()
     }
@@ -109,10 +116,10 @@ pub enum Stage {
     Segment,
     /// The lexicon scan.
     Scan,
-    /// Issue-type scoring and abstention.
-    Issue,
-    /// Escalation signals, negativity and emotion.
-    Sentiment,
+    /// Issue type with abstention, escalation signals, negativity and
+    /// emotion: the cue lexicons and the three linear models, which share
+    /// one pass over the features.
+    Classify,
     /// Routing rules and the wait estimate.
     Policy,
 }
@@ -124,8 +131,7 @@ impl Stage {
         Stage::Mask,
         Stage::Segment,
         Stage::Scan,
-        Stage::Issue,
-        Stage::Sentiment,
+        Stage::Classify,
         Stage::Policy,
     ];
 }
@@ -143,6 +149,7 @@ pub struct Scratch {
     entity_kinds: Vec<&'static str>,
     masked: String,
     issue: IssueOutput,
+    sums: ModelSums,
     ranking: Vec<(usize, f32)>,
     verdict: Verdict,
     issue_spans: Vec<(u32, u32)>,
@@ -233,8 +240,10 @@ impl Engine {
         }
     }
 
-    /// Step 5: issue type, then the abstention verdict.
-    fn stage_issue(&self, s: &mut Scratch, policy: &Policy, inquiry: &Inquiry<'_>) {
+    /// Steps 5 and 6: issue type with the abstention verdict, escalation
+    /// signals, negativity and emotion. The lexicon passes run first; then
+    /// one fused pass feeds all three models.
+    fn stage_classify(&self, s: &mut Scratch, policy: &Policy, inquiry: &Inquiry<'_>) {
         let inner = &*self.inner;
         let confidence_threshold = policy
             .profile(inquiry.industry)
@@ -243,8 +252,32 @@ impl Engine {
         let mut issue = std::mem::take(&mut s.issue);
         inner
             .issue
-            .score(&inner.taxonomy, &inner.cues, &issue_input(s), &mut issue);
+            .cue_scores(&inner.taxonomy, &inner.cues, &issue_input(s), &mut issue);
         s.issue = issue;
+        self.sentiment_pass(s);
+        let input = ModelInput {
+            text: s.norm.text(),
+            tokens: &s.tokens,
+            cue_sums: &s.issue.cue_sums,
+            entity_kinds: &s.entity_kinds,
+            scopes: &s.sentiment.scopes,
+            lexicon_sums: &s.sentiment.sums,
+        };
+        inner.models.score(&input, &mut s.sums);
+        let models = &inner.models;
+        inner.issue.probabilities(
+            &inner.taxonomy,
+            models.issue.as_ref(),
+            &s.sums.issue,
+            s.sums.issue_count,
+            &mut s.issue,
+        );
+        inner.sentiment.apply_models(
+            models.sentiment.as_ref(),
+            models.emotion.as_ref(),
+            &s.sums,
+            &mut s.sentiment,
+        );
         let other = inner.taxonomy.other;
         s.ranking.clear();
         s.ranking.extend(s.issue.ranking(3));
@@ -322,8 +355,7 @@ impl Engine {
             Stage::Mask => self.stage_mask(scratch, raw),
             Stage::Segment => self.stage_segment(scratch),
             Stage::Scan => self.stage_scan(scratch),
-            Stage::Issue => self.stage_issue(scratch, policy, inquiry),
-            Stage::Sentiment => self.sentiment_pass(scratch),
+            Stage::Classify => self.stage_classify(scratch, policy, inquiry),
             Stage::Policy => {
                 let _ = self.stage_policy(scratch, policy, inquiry);
             }
@@ -386,7 +418,8 @@ impl Engine {
         features
     }
 
-    /// Step 6: escalation signals, then sentiment (after `analyze`).
+    /// Escalation signals, then the sentiment lexicon pass (after
+    /// `analyze`).
     fn sentiment_pass(&self, s: &mut Scratch) {
         let inner = &*self.inner;
         let text = s.norm.text();
@@ -418,8 +451,7 @@ impl Engine {
 
         let s = scratch;
         self.analyze(s, raw);
-        self.stage_issue(s, policy, inquiry);
-        self.sentiment_pass(s);
+        self.stage_classify(s, policy, inquiry);
         let (route, wait) = self.stage_policy(s, policy, inquiry);
         let Verdict {
             best,
@@ -737,18 +769,80 @@ impl EngineBuilder {
         let variants = policy.compile_variants(&policy_file, "")?;
         policy.validate_labels(&policy_file, &taxonomy)?;
         let emotion_model = sentiment_models.pop();
-        let sentiment = SentimentScorer::new(sentiment_models.pop(), emotion_model, &policy);
+        let models = Models::new(
+            Some(model),
+            sentiment_models.pop(),
+            emotion_model,
+            &taxonomy,
+        );
+        let sentiment = SentimentScorer::new(&policy);
         Ok(Engine {
             inner: Arc::new(Inner {
                 taxonomy,
                 cues,
                 jieba,
                 detector,
-                issue: IssueScorer::new(Some(model)),
+                issue: IssueScorer::default(),
+                models,
                 sentiment,
                 policy,
                 variants,
             }),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fused pass gives the sums of the string features the models
+    /// were trained on.
+    #[test]
+    fn fused_scoring_matches_the_training_features() {
+        let engine = Engine::default();
+        let inner = &*engine.inner;
+        let texts = [
+            "快递三天没动了，转人工！",
+            "不是不好，就是想问问尺码",
+            "呵呵，真是谢谢你们了",
+            "iPhone 15 Pro 用了一周就黑屏 订单号2024111100123456",
+            "",
+            "😡😡 垃 圾 ！！！",
+            "没有不满意，挺好的",
+        ];
+        for text in texts {
+            let mut s = engine.scratch();
+            engine.run_stage(&mut s, Stage::Normalize, &Inquiry::new(text));
+            engine.run_stage(&mut s, Stage::Mask, &Inquiry::new(text));
+            engine.run_stage(&mut s, Stage::Segment, &Inquiry::new(text));
+            engine.run_stage(&mut s, Stage::Scan, &Inquiry::new(text));
+            engine.run_stage(&mut s, Stage::Classify, &Inquiry::new(text));
+
+            let close = |a: &[f32], b: &[f32]| {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-4)
+            };
+            let issue = inner.models.issue.as_ref().unwrap();
+            let mut want = vec![0.0; issue.model.n_classes()];
+            let features = engine.issue_features(text);
+            for (f, v) in &features {
+                issue.model.add_feature(f, *v, &mut want);
+            }
+            assert!(close(&want, &s.sums.issue), "{text}: issue sums differ");
+            assert_eq!(features.len(), s.sums.issue_count, "{text}");
+
+            let features = engine.sentiment_features(text);
+            for (model, got) in [
+                (inner.models.sentiment.as_ref().unwrap(), &s.sums.sentiment),
+                (inner.models.emotion.as_ref().unwrap(), &s.sums.emotion),
+            ] {
+                let mut want = vec![0.0; model.n_classes()];
+                for (f, v) in &features {
+                    model.add_feature(f, *v, &mut want);
+                }
+                assert!(close(&want, got), "{text}: sentiment sums differ");
+            }
+            assert_eq!(features.len(), s.sums.sentiment_count, "{text}");
+        }
     }
 }

@@ -19,11 +19,11 @@ pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
-fn fold(c: char) -> char {
+pub(crate) fn fold(c: char) -> char {
     if c.is_ascii_digit() { '0' } else { c }
 }
 
-fn skip(c: char) -> bool {
+pub(crate) fn skip(c: char) -> bool {
     c.is_whitespace()
         || c.is_ascii_punctuation()
         || matches!(c, '，' | '。' | '、' | '！' | '？' | '…' | '～')

@@ -59,6 +59,7 @@ mod domain;
 mod engine;
 mod error;
 mod features;
+mod fused;
 mod inquiry;
 mod lexicon;
 mod model;

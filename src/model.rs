@@ -174,27 +174,32 @@ impl LinearModel {
         self.rows.len()
     }
 
+    /// `(feature hash, row)` of every feature row.
+    pub fn rows(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
+        self.rows.iter().map(|(&h, &r)| (h, r))
+    }
+
+    /// The weights of a row, one per class.
+    #[inline]
+    pub fn row(&self, row: u32) -> &[f32] {
+        let n = self.classes.len();
+        &self.weights[row as usize * n..row as usize * n + n]
+    }
+
     /// Number of classes.
     pub fn n_classes(&self) -> usize {
         self.classes.len()
     }
 
-    /// Adds `value ×` the weights of the feature with this hash to `sums`.
-    #[inline]
-    pub fn add_hashed(&self, hash: u64, value: f32, sums: &mut [f32]) {
-        if let Some(&row) = self.rows.get(&hash) {
-            let n = self.classes.len();
-            let w = &self.weights[row as usize * n..row as usize * n + n];
-            for (s, w) in sums.iter_mut().zip(w) {
+    /// Adds `value ×` the feature's weights to `sums` (the reference path
+    /// the fused scorer is checked against).
+    #[cfg(test)]
+    pub fn add_feature(&self, feature: &str, value: f32, sums: &mut [f32]) {
+        if let Some(&row) = self.rows.get(&fnv1a(feature.as_bytes())) {
+            for (s, w) in sums.iter_mut().zip(self.row(row)) {
                 *s += value * w;
             }
         }
-    }
-
-    /// Adds `value ×` the feature's weights to `sums`.
-    #[inline]
-    pub fn add_feature(&self, feature: &str, value: f32, sums: &mut [f32]) {
-        self.add_hashed(fnv1a(feature.as_bytes()), value, sums);
     }
 
     /// Logit of class `j` from feature sums over `count` features.

@@ -35,23 +35,15 @@ pub(crate) struct SentimentScorer {
     pub negative_threshold: f32,
     /// `Policy::emotion_floor`.
     pub emotion_floor: f32,
-    pub model: Option<LinearModel>,
-    pub emotion_model: Option<LinearModel>,
 }
 
 impl SentimentScorer {
-    pub fn new(
-        model: Option<LinearModel>,
-        emotion_model: Option<LinearModel>,
-        policy: &crate::Policy,
-    ) -> Self {
+    pub fn new(policy: &crate::Policy) -> Self {
         SentimentScorer {
             scale: 1.6,
             bias: -1.2,
             negative_threshold: policy.negativity_threshold,
             emotion_floor: policy.emotion_floor,
-            model: model.filter(|m| m.n_classes() > 0),
-            emotion_model: emotion_model.filter(|m| m.n_classes() > 0),
         }
     }
 }
@@ -71,7 +63,6 @@ pub(crate) struct SentimentOutput {
     /// Lexicon sums: negative, positive, anger, anxiety, disappointment,
     /// sarcasm, emphasis, threat, human request.
     pub sums: [f32; 9],
-    sums_buf: Vec<f32>,
     probs: Vec<f32>,
     buf: String,
 }
@@ -89,7 +80,7 @@ pub(crate) enum Scope {
 }
 
 /// Names of the lexicon-sum features, in [`SentimentOutput::sums`] order.
-const SUM_FEATURES: [&str; 9] = [
+pub(crate) const SUM_FEATURES: [&str; 9] = [
     "sneg",
     "spos",
     "sanger",
@@ -300,10 +291,6 @@ impl SentimentScorer {
             signals.human_request.len().min(2) as f32,
         ];
         out.negativity = sigmoid(self.scale * (neg - pos) + self.bias);
-        if self.model.is_some() || self.emotion_model.is_some() {
-            self.score_models(text, out);
-            return;
-        }
         let (i, &best) = emotions
             .iter()
             .enumerate()
@@ -331,31 +318,24 @@ impl SentimentScorer {
         }
     }
 
-    fn score_models(&self, text: &str, out: &mut SentimentOutput) {
-        let mut sums = std::mem::take(&mut out.sums_buf);
+    /// Negativity and emotion from the models' feature sums (after the
+    /// lexicon pass, whose values stand where a model is missing).
+    pub fn apply_models(
+        &self,
+        sentiment: Option<&LinearModel>,
+        emotion: Option<&LinearModel>,
+        sums: &crate::fused::ModelSums,
+        out: &mut SentimentOutput,
+    ) {
         let mut probs = std::mem::take(&mut out.probs);
-        if let Some(m) = &self.model {
-            sums.clear();
-            sums.resize(m.n_classes(), 0.0);
-            let mut count = 0;
-            self.features(text, out, |f, v| {
-                count += 1;
-                m.add_feature(f, v, &mut sums);
-            });
-            m.probabilities(&sums, count, &mut probs);
+        if let Some(m) = sentiment {
+            m.probabilities(&sums.sentiment, sums.sentiment_count, &mut probs);
             out.negativity = probs[1];
         }
-        out.emotion = Emotion::None;
-        out.emotion_score = 0.0;
-        if let Some(m) = &self.emotion_model {
-            sums.clear();
-            sums.resize(m.n_classes(), 0.0);
-            let mut count = 0;
-            self.features(text, out, |f, v| {
-                count += 1;
-                m.add_feature(f, v, &mut sums);
-            });
-            m.probabilities(&sums, count, &mut probs);
+        if let Some(m) = emotion {
+            out.emotion = Emotion::None;
+            out.emotion_score = 0.0;
+            m.probabilities(&sums.emotion, sums.sentiment_count, &mut probs);
             // Only a negative message has a negative emotion; among the
             // three, the most probable one if it clears the policy's floor.
             let (i, &p) = probs[1..]
@@ -368,7 +348,6 @@ impl SentimentScorer {
                 out.emotion_score = p;
             }
         }
-        out.sums_buf = sums;
         out.probs = probs;
     }
 }

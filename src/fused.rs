@@ -1,0 +1,250 @@
+//! One pass over a message's features for all three linear models.
+//!
+//! The issue, negativity and emotion models read the same character
+//! unigrams and bigrams. Scoring them one after another hashed every
+//! n-gram three times through a `String` and looked it up in three maps:
+//! 3.2× `Jieba::cut` for the two classifier stages (benches/triage.rs,
+//! 13,000 lines). Here every feature is hashed once, straight from the
+//! characters' UTF-8 bytes, and looked up once in a table that holds its
+//! row in each model.
+//!
+//! The hashes are the FNV-1a of exactly the strings that
+//! [`crate::features`] emits for training (`u快`, `b快递`, `w快递`,
+//! `qlogistics`, …); a test checks that both paths give the same sums.
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use crate::features::{fnv1a, fold, skip};
+use crate::lexicon::Taxonomy;
+use crate::model::{IdentityHasher, IssueModel, LinearModel};
+use crate::sentiment::{SUM_FEATURES, Scope};
+
+const ABSENT: u32 = u32::MAX;
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+#[inline]
+fn feed(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+#[inline]
+fn feed_char(h: u64, c: char) -> u64 {
+    let mut buf = [0u8; 4];
+    feed(h, c.encode_utf8(&mut buf).as_bytes())
+}
+
+/// The three models and a table from feature hash to their rows.
+#[derive(Clone, Debug)]
+pub(crate) struct Models {
+    pub issue: Option<IssueModel>,
+    pub sentiment: Option<LinearModel>,
+    pub emotion: Option<LinearModel>,
+    table: HashMap<u64, [u32; 3], BuildHasherDefault<IdentityHasher>>,
+    /// Hash of `q<label>` per taxonomy index.
+    cue_hashes: Vec<u64>,
+    /// Hash of each `s…` lexicon-sum feature.
+    sum_hashes: Vec<u64>,
+}
+
+/// Per-model feature sums for one message.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ModelSums {
+    pub issue: Vec<f32>,
+    pub issue_count: usize,
+    pub sentiment: Vec<f32>,
+    pub emotion: Vec<f32>,
+    pub sentiment_count: usize,
+}
+
+/// What the fused pass reads about one message.
+pub(crate) struct ModelInput<'a> {
+    pub text: &'a str,
+    pub tokens: &'a [(u32, u32)],
+    /// Cue score per taxonomy label.
+    pub cue_sums: &'a [f32],
+    pub entity_kinds: &'a [&'static str],
+    /// Negated and sarcastic spans the sentiment models skip.
+    pub scopes: &'a [(u32, u32, Scope)],
+    /// The sentiment lexicon sums, in `SUM_FEATURES` order.
+    pub lexicon_sums: &'a [f32],
+}
+
+impl Models {
+    pub fn new(
+        issue: Option<IssueModel>,
+        sentiment: Option<LinearModel>,
+        emotion: Option<LinearModel>,
+        taxonomy: &Taxonomy,
+    ) -> Models {
+        let issue = issue.filter(|m| m.model.n_classes() > 0);
+        let sentiment = sentiment.filter(|m| m.n_classes() > 0);
+        let emotion = emotion.filter(|m| m.n_classes() > 0);
+        let mut table: HashMap<u64, [u32; 3], BuildHasherDefault<IdentityHasher>> =
+            HashMap::default();
+        let models = [
+            issue.as_ref().map(|m| &m.model),
+            sentiment.as_ref(),
+            emotion.as_ref(),
+        ];
+        for (k, m) in models.iter().enumerate() {
+            if let Some(m) = m {
+                for (hash, row) in m.rows() {
+                    table.entry(hash).or_insert([ABSENT; 3])[k] = row;
+                }
+            }
+        }
+        let cue_hashes = taxonomy
+            .entries
+            .iter()
+            .map(|e| fnv1a(format!("q{}", e.label).as_bytes()))
+            .collect();
+        let sum_hashes = SUM_FEATURES.iter().map(|f| fnv1a(f.as_bytes())).collect();
+        Models {
+            issue,
+            sentiment,
+            emotion,
+            table,
+            cue_hashes,
+            sum_hashes,
+        }
+    }
+
+    /// Adds a feature's weights to the models flagged in `which`
+    /// (bit 0 issue, 1 sentiment, 2 emotion).
+    #[inline]
+    fn add(&self, hash: u64, value: f32, which: u8, sums: &mut ModelSums) {
+        let Some(rows) = self.table.get(&hash) else {
+            return;
+        };
+        if which & 1 != 0
+            && rows[0] != ABSENT
+            && let Some(m) = &self.issue
+        {
+            for (s, w) in sums.issue.iter_mut().zip(m.model.row(rows[0])) {
+                *s += value * w;
+            }
+        }
+        if which & 2 != 0 {
+            if rows[1] != ABSENT
+                && let Some(m) = &self.sentiment
+            {
+                for (s, w) in sums.sentiment.iter_mut().zip(m.row(rows[1])) {
+                    *s += value * w;
+                }
+            }
+            if rows[2] != ABSENT
+                && let Some(m) = &self.emotion
+            {
+                for (s, w) in sums.emotion.iter_mut().zip(m.row(rows[2])) {
+                    *s += value * w;
+                }
+            }
+        }
+    }
+
+    /// All three models' feature sums for one message.
+    pub fn score(&self, input: &ModelInput<'_>, sums: &mut ModelSums) {
+        let reset = |v: &mut Vec<f32>, n: usize| {
+            v.clear();
+            v.resize(n, 0.0);
+        };
+        reset(
+            &mut sums.issue,
+            self.issue.as_ref().map_or(0, |m| m.model.n_classes()),
+        );
+        reset(
+            &mut sums.sentiment,
+            self.sentiment.as_ref().map_or(0, LinearModel::n_classes),
+        );
+        reset(
+            &mut sums.emotion,
+            self.emotion.as_ref().map_or(0, LinearModel::n_classes),
+        );
+        let (mut issue_count, mut sentiment_count) = (0usize, 0usize);
+        const ISSUE: u8 = 1;
+        const SENTIMENT: u8 = 2;
+
+        // Character n-grams: the issue model reads them all; the sentiment
+        // models skip characters inside a scope and bigrams that touch one.
+        let scopes = input.scopes;
+        let mut next_scope = 0;
+        let mut prev: Option<char> = None;
+        let mut prev_free = false;
+        for (i, c) in input.text.char_indices() {
+            let i = i as u32;
+            while next_scope < scopes.len() && scopes[next_scope].1 <= i {
+                next_scope += 1;
+            }
+            let in_scope = scopes.get(next_scope).is_some_and(|s| s.0 <= i);
+            if skip(c) {
+                prev = None;
+                prev_free = false;
+                continue;
+            }
+            let c = fold(c);
+            let free = !in_scope;
+            let which = ISSUE | if free { SENTIMENT } else { 0 };
+            self.add(feed_char(feed(FNV_OFFSET, b"u"), c), 1.0, which, sums);
+            issue_count += 1;
+            sentiment_count += free as usize;
+            if let Some(p) = prev {
+                let both = free && prev_free;
+                let h = feed_char(feed_char(feed(FNV_OFFSET, b"b"), p), c);
+                self.add(h, 1.0, ISSUE | if both { SENTIMENT } else { 0 }, sums);
+                issue_count += 1;
+                sentiment_count += both as usize;
+            }
+            prev = Some(c);
+            prev_free = free;
+        }
+
+        // Tokens, cue scores and entity kinds: the issue model only.
+        if self.issue.is_some() {
+            for &(a, b) in input.tokens {
+                let Some(tok) = input.text.get(a as usize..b as usize) else {
+                    continue;
+                };
+                if tok.chars().nth(1).is_none() || tok.chars().all(skip) {
+                    continue;
+                }
+                let h = tok
+                    .chars()
+                    .map(fold)
+                    .fold(feed(FNV_OFFSET, b"w"), feed_char);
+                self.add(h, 1.0, ISSUE, sums);
+                issue_count += 1;
+            }
+            for (&w, &h) in input.cue_sums.iter().zip(&self.cue_hashes) {
+                if w > 0.0 {
+                    self.add(h, w, ISSUE, sums);
+                    issue_count += 1;
+                }
+            }
+            for kind in input.entity_kinds {
+                self.add(
+                    feed(feed(FNV_OFFSET, b"e"), kind.as_bytes()),
+                    1.0,
+                    ISSUE,
+                    sums,
+                );
+                issue_count += 1;
+            }
+        }
+
+        // Lexicon sums: the sentiment models only.
+        for (&v, &h) in input.lexicon_sums.iter().zip(&self.sum_hashes) {
+            if v != 0.0 {
+                self.add(h, v, SENTIMENT, sums);
+                sentiment_count += 1;
+            }
+        }
+        sums.issue_count = issue_count;
+        sums.sentiment_count = sentiment_count;
+    }
+}
