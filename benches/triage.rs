@@ -160,36 +160,64 @@ fn bench(c: &mut Criterion) {
             n
         })
     });
+    let inquiries: Vec<Inquiry> = lines.iter().map(|l| Inquiry::new(l)).collect();
+    for threads in [1, 2] {
+        g.bench_function(format!("batch_{threads}"), |b| {
+            b.iter(|| engine.triage_batch(black_box(&inquiries), threads).len())
+        });
+    }
     g.finish();
+
+    let mut s = c.benchmark_group("startup");
+    s.sample_size(10);
+    s.bench_function("jieba_new", |b| b.iter(jieba_rs::Jieba::new));
+    s.bench_function("engine_default", |b| b.iter(Engine::default));
+    s.finish();
 }
 
-/// Criterion's point estimate of the mean, in ns, for `corpus/<name>`.
-fn mean_ns(name: &str) -> Option<f64> {
+/// Criterion's point estimate of the mean, in ns, for `<group>/<name>`.
+fn mean_ns(group_and_name: &str) -> Option<f64> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target/criterion/corpus")
-        .join(name);
+        .join("target/criterion")
+        .join(group_and_name);
     let text = std::fs::read_to_string(dir.join("new/estimates.json")).ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;
     v["mean"]["point_estimate"].as_f64()
 }
 
 fn report_ratios(lines: usize) {
-    let Some(base) = mean_ns("jieba_cut") else {
+    let Some(base) = mean_ns("corpus/jieba_cut") else {
         return;
     };
     println!("\nratio to jieba_rs::Jieba::cut (same corpus, same run):");
-    let names = Stage::ALL
-        .iter()
-        .map(|&s| stage_name(s))
-        .chain(["triage", "triage_with"]);
+    let names = Stage::ALL.iter().map(|&s| stage_name(s)).chain([
+        "triage",
+        "triage_with",
+        "batch_1",
+        "batch_2",
+    ]);
     for name in names {
-        if let Some(t) = mean_ns(name) {
+        if let Some(t) = mean_ns(&format!("corpus/{name}")) {
             println!(
                 "  {name:<12} {:>6.2}x   {:>9.0} inquiries/s",
                 t / base,
                 lines as f64 / (t / 1e9)
             );
         }
+    }
+    if let (Some(one), Some(two)) = (mean_ns("corpus/batch_1"), mean_ns("corpus/batch_2")) {
+        println!("  batch speed-up on 2 threads: {:.2}x", one / two);
+    }
+    if let (Some(j), Some(e)) = (
+        mean_ns("startup/jieba_new"),
+        mean_ns("startup/engine_default"),
+    ) {
+        println!(
+            "start-up: Engine::default {:.0} ms, Jieba::new {:.0} ms: {:.2}x",
+            e / 1e6,
+            j / 1e6,
+            e / j
+        );
     }
 }
 

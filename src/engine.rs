@@ -441,6 +441,55 @@ impl Engine {
         self.triage_with(&mut self.scratch(), inquiry)
     }
 
+    /// Triage many inquiries, in order, for offline work. With
+    /// `threads > 1` the inquiries are split into that many contiguous
+    /// chunks triaged on scoped threads, each with its own scratch; the
+    /// decisions are the same as one by one (the engine is deterministic).
+    ///
+    /// ```
+    /// use kefu_triage::{Engine, Inquiry};
+    /// let engine = Engine::default();
+    /// let texts = ["快递到哪了", "转人工", "你好"];
+    /// let inquiries: Vec<Inquiry> = texts.iter().map(|t| Inquiry::new(t)).collect();
+    /// let parallel = engine.triage_batch(&inquiries, 2);
+    /// let serial = engine.triage_batch(&inquiries, 1);
+    /// assert_eq!(parallel, serial);
+    /// assert_eq!(parallel[1].route.lane, kefu_triage::Lane::Human);
+    /// ```
+    pub fn triage_batch(&self, inquiries: &[Inquiry<'_>], threads: usize) -> Vec<Decision> {
+        let threads = threads.clamp(1, inquiries.len().max(1));
+        if threads == 1 {
+            let mut scratch = self.scratch();
+            return inquiries
+                .iter()
+                .map(|q| self.triage_with(&mut scratch, q))
+                .collect();
+        }
+        let chunk = inquiries.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = inquiries
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        let mut scratch = self.scratch();
+                        part.iter()
+                            .map(|q| self.triage_with(&mut scratch, q))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| match h.join() {
+                    Ok(v) => v,
+                    // triage_with does not panic; should a bug make it, the
+                    // caller sees the panic rather than missing decisions.
+                    Err(payload) => std::panic::resume_unwind(payload),
+                })
+                .collect()
+        })
+    }
+
     /// Triage one inquiry reusing `scratch`'s buffers (for hot loops).
     pub fn triage_with(&self, scratch: &mut Scratch, inquiry: &Inquiry<'_>) -> Decision {
         let inner = &*self.inner;
@@ -826,19 +875,23 @@ mod tests {
             let mut want = vec![0.0; issue.model.n_classes()];
             let features = engine.issue_features(text);
             for (f, v) in &features {
-                issue.model.add_feature(f, *v, &mut want);
+                inner.models.add_named(0, f, *v, &mut want);
             }
             assert!(close(&want, &s.sums.issue), "{text}: issue sums differ");
             assert_eq!(features.len(), s.sums.issue_count, "{text}");
 
             let features = engine.sentiment_features(text);
-            for (model, got) in [
-                (inner.models.sentiment.as_ref().unwrap(), &s.sums.sentiment),
-                (inner.models.emotion.as_ref().unwrap(), &s.sums.emotion),
+            for (k, model, got) in [
+                (
+                    1,
+                    inner.models.sentiment.as_ref().unwrap(),
+                    &s.sums.sentiment,
+                ),
+                (2, inner.models.emotion.as_ref().unwrap(), &s.sums.emotion),
             ] {
                 let mut want = vec![0.0; model.n_classes()];
                 for (f, v) in &features {
-                    model.add_feature(f, *v, &mut want);
+                    inner.models.add_named(k, f, *v, &mut want);
                 }
                 assert!(close(&want, got), "{text}: sentiment sums differ");
             }

@@ -82,19 +82,26 @@ impl Models {
         emotion: Option<LinearModel>,
         taxonomy: &Taxonomy,
     ) -> Models {
-        let issue = issue.filter(|m| m.model.n_classes() > 0);
-        let sentiment = sentiment.filter(|m| m.n_classes() > 0);
-        let emotion = emotion.filter(|m| m.n_classes() > 0);
+        let mut issue = issue.filter(|m| m.model.n_classes() > 0);
+        let mut sentiment = sentiment.filter(|m| m.n_classes() > 0);
+        let mut emotion = emotion.filter(|m| m.n_classes() > 0);
+        let rows: usize = [
+            issue.as_ref().map_or(0, |m| m.model.len()),
+            sentiment.as_ref().map_or(0, LinearModel::len),
+            emotion.as_ref().map_or(0, LinearModel::len),
+        ]
+        .iter()
+        .sum();
         let mut table: HashMap<u64, [u32; 3], BuildHasherDefault<IdentityHasher>> =
-            HashMap::default();
+            HashMap::with_capacity_and_hasher(rows, Default::default());
         let models = [
-            issue.as_ref().map(|m| &m.model),
-            sentiment.as_ref(),
-            emotion.as_ref(),
+            issue.as_mut().map(|m| &mut m.model),
+            sentiment.as_mut(),
+            emotion.as_mut(),
         ];
-        for (k, m) in models.iter().enumerate() {
+        for (k, m) in models.into_iter().enumerate() {
             if let Some(m) = m {
-                for (hash, row) in m.rows() {
+                for (hash, row) in m.take_rows() {
                     table.entry(hash).or_insert([ABSENT; 3])[k] = row;
                 }
             }
@@ -144,6 +151,24 @@ impl Models {
                 for (s, w) in sums.emotion.iter_mut().zip(m.row(rows[2])) {
                     *s += value * w;
                 }
+            }
+        }
+    }
+
+    /// Adds a named feature to model `k`'s sums (0 issue, 1 sentiment,
+    /// 2 emotion): the string path the models are trained on.
+    #[cfg(test)]
+    pub fn add_named(&self, k: usize, feature: &str, value: f32, sums: &mut [f32]) {
+        let model = match k {
+            0 => self.issue.as_ref().map(|m| &m.model),
+            1 => self.sentiment.as_ref(),
+            _ => self.emotion.as_ref(),
+        };
+        if let (Some(m), Some(rows)) = (model, self.table.get(&fnv1a(feature.as_bytes())))
+            && rows[k] != ABSENT
+        {
+            for (s, w) in sums.iter_mut().zip(m.row(rows[k])) {
+                *s += value * w;
             }
         }
     }
