@@ -845,6 +845,16 @@ impl EngineBuilder {
 mod tests {
     use super::*;
 
+    /// jieba segments with the domain dictionary: its words come out whole.
+    #[test]
+    fn user_dictionary_words_are_single_tokens() {
+        let engine = Engine::default();
+        let f = engine.issue_features("团购券怎么核销，直播间小黄车在哪，玻尿酸术后能喝酒吗");
+        for word in ["w团购券", "w核销", "w直播间", "w小黄车", "w玻尿酸", "w术后"] {
+            assert!(f.iter().any(|(name, _)| name == word), "{word} not a token");
+        }
+    }
+
     /// The fused pass gives the sums of the string features the models
     /// were trained on.
     #[test]
