@@ -18,7 +18,7 @@ use crate::inquiry::Inquiry;
 use crate::lexicon::{self, CueSet, Cues, Family, Lexicon, ScanScratch, Taxonomy};
 use crate::model::{IssueModel, LinearModel};
 use crate::normalize::{Normalized, truncate_at_boundary};
-use crate::pii::{self, Detector, EntityMatch, MaskStyle, PiiMatch};
+use crate::pii::{self, Detector, EntityMatch, PiiMatch};
 use crate::policy::Policy;
 use crate::route::{self, Assessed, Fired};
 use crate::sentiment::{self, SentimentOutput, SentimentScorer, Signals};
@@ -208,7 +208,8 @@ impl Engine {
         s.entity_kinds
             .extend(s.entities.iter().map(|e| e.kind.as_str()));
         s.masked.clear();
-        pii::mask_into(raw, &s.raw_pii, MaskStyle::Placeholder, &mut s.masked);
+        let style = self.inner.policy.mask_style;
+        pii::mask_into(raw, &s.raw_pii, style, &mut s.masked);
     }
 
     /// Step 3: jieba segmentation of the normalized text.
@@ -439,6 +440,26 @@ impl Engine {
     /// Triage one inquiry. Never fails and never panics, whatever the text.
     pub fn triage(&self, inquiry: &Inquiry<'_>) -> Decision {
         self.triage_with(&mut self.scratch(), inquiry)
+    }
+
+    /// Appends `text` to `out` with its personal data masked (the policy's
+    /// `mask_style`), reusing `scratch`: the masking of
+    /// [`Decision::masked_text`] alone, for logging pipelines.
+    ///
+    /// ```
+    /// use kefu_triage::Engine;
+    /// let engine = Engine::default();
+    /// let mut scratch = engine.scratch();
+    /// let mut out = String::new();
+    /// engine.mask_into(&mut scratch, "电话１３８１２３４５６７８，快递到哪了", &mut out);
+    /// assert_eq!(out, "电话[手机号]，快递到哪了");
+    /// ```
+    pub fn mask_into(&self, scratch: &mut Scratch, text: &str, out: &mut String) {
+        let raw = truncate_at_boundary(text, self.inner.policy.max_text_bytes);
+        scratch.norm.update(raw);
+        self.stage_mask(scratch, raw);
+        out.push_str(&scratch.masked);
+        // Text past the length limit is not scanned, so it is not logged.
     }
 
     /// Triage many inquiries, in order, for offline work. With

@@ -54,6 +54,7 @@
 #![forbid(unsafe_code)]
 
 mod classify;
+pub mod compliance;
 mod decision;
 mod domain;
 mod engine;

@@ -30,6 +30,9 @@ pub struct Policy {
     pub format: String,
     /// Longer inquiries are cut to this many bytes (a `truncated` reason).
     pub max_text_bytes: usize,
+    /// How `masked_text` hides personal data: `placeholder` (`[手机号]`) or
+    /// `partial` (`138****5678`).
+    pub mask_style: crate::pii::MaskStyle,
     /// `sentiment.negative` is set at or above this negativity.
     pub negativity_threshold: f32,
     /// A negative message reports its most probable negative emotion when
@@ -242,6 +245,7 @@ impl Policy {
         Policy {
             format: String::new(),
             max_text_bytes: 0,
+            mask_style: crate::pii::MaskStyle::Placeholder,
             negativity_threshold: 0.0,
             emotion_floor: 0.0,
             escalate_negativity: 0.0,

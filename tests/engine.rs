@@ -300,3 +300,17 @@ fn sample_inquiries_all_triage() {
     }
     assert!(n >= 60, "only {n} samples");
 }
+
+#[test]
+fn mask_style_is_chosen_by_policy() {
+    let policy = Policy {
+        mask_style: kefu_triage::pii::MaskStyle::Partial,
+        ..Policy::default()
+    };
+    let engine = Engine::builder().policy(policy).build().unwrap();
+    let d = engine.triage(&Inquiry::new("我电话13812345678，快递到哪了"));
+    assert_eq!(d.masked_text, "我电话138****5678，快递到哪了");
+    let json = r#"{"format": "kefu-triage policy v1", "mask_style": "sometimes"}"#;
+    let e = Policy::from_json_str("p.json", json).unwrap_err();
+    assert!(e.to_string().contains("unknown variant `sometimes`"), "{e}");
+}
