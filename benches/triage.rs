@@ -177,9 +177,10 @@ fn bench(c: &mut Criterion) {
 
 /// Criterion's point estimate of the mean, in ns, for `<group>/<name>`.
 fn mean_ns(group_and_name: &str) -> Option<f64> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target/criterion")
-        .join(group_and_name);
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let dir = target.join("criterion").join(group_and_name);
     let text = std::fs::read_to_string(dir.join("new/estimates.json")).ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;
     v["mean"]["point_estimate"].as_f64()
