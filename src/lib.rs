@@ -17,11 +17,21 @@
 //! 3. segmentation with jieba-rs plus the domain dictionary in `lexicons/`;
 //! 4. one Aho-Corasick scan over the issue, sentiment and escalation
 //!    lexicons;
-//! 5. issue-type scoring over the taxonomy with a confidence;
-//! 6. negativity and emotion, negation- and intensity-aware, and explicit
-//!    escalation cues (转人工, 投诉, 12315, 曝光 …);
-//! 7. the routing policy of DESIGN.md ([`Policy`]);
-//! 8. a wait estimate from the live [`QueueSnapshot`] ([`queue`]).
+//! 5. issue type over the taxonomy — weighted cues plus a trained linear
+//!    model — with a calibrated confidence and abstention;
+//! 6. negativity and emotion (trained models over negation-aware lexicon
+//!    features) and explicit escalation cues (转人工, 投诉, 12315, 曝光 …);
+//! 7. the routing policy of DESIGN.md ([`Policy`]: rules 1–9, industry
+//!    profiles, overflow, aging, A/B variants), explained in Chinese or
+//!    English ([`Decision::explain`]);
+//! 8. a wait estimate from the live [`QueueSnapshot`] ([`queue`]: Erlang C
+//!    and A, position-based estimates, staffing).
+//!
+//! Hot loops reuse buffers with [`Engine::triage_with`]; offline jobs use
+//! [`Engine::triage_batch`]; [`Engine::run_stage`] runs one [`Stage`] for
+//! profiling. [`compliance::screen_reply`] screens the AI assistant's
+//! outgoing answers for advertising-law terms. [`train`] holds the
+//! trainer behind `examples/train_issue.rs` and `examples/train_sentiment.rs`.
 //!
 //! # Example
 //!
