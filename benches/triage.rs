@@ -224,8 +224,37 @@ fn report_ratios(lines: usize) {
 
 criterion_group!(benches, bench);
 
+/// Per-inquiry latency percentiles of `triage_with` over the corpus
+/// (three passes after a warm-up pass), for the p99/p50 ratio.
+fn report_latency() {
+    let lines = corpus();
+    let engine = Engine::default();
+    let mut scratch = engine.scratch();
+    for l in &lines {
+        black_box(engine.triage_with(&mut scratch, &Inquiry::new(l)));
+    }
+    let mut ns: Vec<u128> = Vec::with_capacity(lines.len() * 3);
+    for _ in 0..3 {
+        for l in &lines {
+            let t = std::time::Instant::now();
+            black_box(engine.triage_with(&mut scratch, &Inquiry::new(black_box(l))));
+            ns.push(t.elapsed().as_nanos());
+        }
+    }
+    ns.sort_unstable();
+    let at = |q: f64| ns[((ns.len() - 1) as f64 * q) as usize] as f64 / 1e3;
+    println!(
+        "latency per inquiry: p50 {:.1} µs, p90 {:.1} µs, p99 {:.1} µs, p99/p50 {:.2}",
+        at(0.5),
+        at(0.9),
+        at(0.99),
+        at(0.99) / at(0.5)
+    );
+}
+
 fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
     report_ratios(corpus().len());
+    report_latency();
 }
