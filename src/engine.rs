@@ -703,7 +703,8 @@ fn issue_input(s: &Scratch) -> IssueInput<'_> {
 #[derive(Default)]
 pub struct EngineBuilder {
     sources: Vec<(Lexicon, String, String)>,
-    policy: Option<(String, Policy)>,
+    /// (source name, policy, source text when read from a file).
+    policy: Option<(String, Policy, String)>,
     error: Option<Error>,
 }
 
@@ -763,15 +764,15 @@ impl EngineBuilder {
 
     /// Replaces the policy.
     pub fn policy(mut self, policy: Policy) -> EngineBuilder {
-        self.policy = Some(("<policy>".to_string(), policy));
+        self.policy = Some(("<policy>".to_string(), policy, String::new()));
         self
     }
 
     /// Replaces the policy with a JSON or TOML file (by extension).
     pub fn policy_path(mut self, path: impl AsRef<Path>) -> EngineBuilder {
         let path = path.as_ref();
-        match Policy::from_path(path) {
-            Ok(p) => self.policy = Some((path.display().to_string(), p)),
+        match Policy::read_path(path) {
+            Ok((p, text)) => self.policy = Some((path.display().to_string(), p, text)),
             Err(e) => self.keep_error(e),
         }
         self
@@ -831,13 +832,13 @@ impl EngineBuilder {
 
         let detector = Detector::new(brands.iter().map(String::as_str))
             .map_err(|e| Error::data(file, 0, crate::Problem::OutOfRange, e.to_string()))?;
-        let (policy_file, policy) = match self.policy {
-            Some((f, p)) => (f, p),
-            None => ("policy.json".to_string(), Policy::default()),
+        let (policy_file, policy, policy_text) = match self.policy {
+            Some(p) => p,
+            None => ("policy.json".to_string(), Policy::default(), String::new()),
         };
-        policy.validate(&policy_file, "")?;
-        let variants = policy.compile_variants(&policy_file, "")?;
-        policy.validate_labels(&policy_file, &taxonomy)?;
+        policy.validate(&policy_file, &policy_text)?;
+        let variants = policy.compile_variants(&policy_file, &policy_text)?;
+        policy.validate_labels(&policy_file, &policy_text, &taxonomy)?;
         let emotion_model = sentiment_models.pop();
         let models = Models::new(
             Some(model),

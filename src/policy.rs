@@ -294,8 +294,30 @@ impl Policy {
     ///
     /// [`Error::Data`] naming the file, the line and the field.
     pub fn from_json_str(file: &str, json: &str) -> Result<Policy> {
-        let policy: Policy = serde_json::from_str(json)
-            .map_err(|e| Error::data(file, e.line(), Problem::BadPolicy, format!("{e}")))?;
+        // serde would also read a struct from an array of its fields in
+        // order; `[]` would then silently be the shipped policy.
+        if !json.trim_start().starts_with('{') {
+            let first = json
+                .trim_start()
+                .chars()
+                .next()
+                .map(String::from)
+                .unwrap_or_default();
+            return Err(Error::data(
+                file,
+                1,
+                Problem::BadPolicy,
+                format!("expected a JSON object, found {first:?}"),
+            ));
+        }
+        let policy: Policy = serde_json::from_str(json).map_err(|e| {
+            // serde names the value but not the field: take the key on the
+            // offending line, left of the error's column.
+            let field = key_before(json, e.line(), e.column())
+                .map(|k| format!("{k}: "))
+                .unwrap_or_default();
+            Error::data(file, e.line(), Problem::BadPolicy, format!("{field}{e}"))
+        })?;
         policy.check(file, json)?;
         Ok(policy)
     }
@@ -314,7 +336,19 @@ impl Policy {
     pub fn from_toml_str(file: &str, text: &str) -> Result<Policy> {
         let policy: Policy = toml::from_str(text).map_err(|e| {
             let line = e.span().map_or(0, |r| line_at(text, r.start));
-            Error::data(file, line, Problem::BadPolicy, e.message().to_string())
+            // The key on the offending line, as for JSON.
+            let field = text
+                .lines()
+                .nth(line.saturating_sub(1))
+                .and_then(|l| l.split_once('='))
+                .map(|(k, _)| format!("{}: ", k.trim()))
+                .unwrap_or_default();
+            Error::data(
+                file,
+                line,
+                Problem::BadPolicy,
+                format!("{field}{}", e.message()),
+            )
         })?;
         policy.check(file, text)?;
         Ok(policy)
@@ -323,6 +357,11 @@ impl Policy {
     /// Parses a policy file, JSON or TOML by its extension (`.toml`, else
     /// JSON).
     pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Policy> {
+        Policy::read_path(path).map(|(p, _)| p)
+    }
+
+    /// [`Policy::from_path`], keeping the text for later error lines.
+    pub(crate) fn read_path(path: impl AsRef<std::path::Path>) -> Result<(Policy, String)> {
         let path = path.as_ref();
         let name = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|source| Error::Io {
@@ -330,14 +369,15 @@ impl Policy {
             source,
         })?;
         let text = crate::lexicon::decode_utf8(&name, bytes)?;
-        if path
+        let policy = if path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
         {
-            Policy::from_toml_str(&name, &text)
+            Policy::from_toml_str(&name, &text)?
         } else {
-            Policy::from_json_str(&name, &text)
-        }
+            Policy::from_json_str(&name, &text)?
+        };
+        Ok((policy, text))
     }
 
     /// Validates and compiles the variants, locating errors in `text`.
@@ -602,14 +642,34 @@ impl Policy {
     }
 
     /// Checks that every label the policy names is in the taxonomy.
-    pub(crate) fn validate_labels(&self, file: &str, taxonomy: &Taxonomy) -> Result<()> {
+    pub(crate) fn validate_labels(
+        &self,
+        file: &str,
+        text: &str,
+        taxonomy: &Taxonomy,
+    ) -> Result<()> {
         let labels = self
             .high_risk_labels
             .iter()
-            .chain(self.industries.values().flat_map(|p| p.skill_groups.keys()));
-        for label in labels {
+            .map(|l| ("high_risk_labels".to_string(), l))
+            .chain(self.industries.iter().flat_map(|(i, p)| {
+                p.skill_groups
+                    .keys()
+                    .map(move |l| (format!("industries.{i}.skill_groups"), l))
+            }));
+        for (field, label) in labels {
             if taxonomy.index_of(label).is_none() {
-                return Err(Error::data(file, 0, Problem::UnknownLabel, label.clone()));
+                let line = if text.is_empty() {
+                    0
+                } else {
+                    line_of(text, label)
+                };
+                return Err(Error::data(
+                    file,
+                    line,
+                    Problem::UnknownLabel,
+                    format!("{field}: {label}"),
+                ));
             }
         }
         // Overflow targets must be groups something routes to (a source
@@ -668,6 +728,15 @@ fn line_of(text: &str, key: &str) -> usize {
             }
         })
         .map_or(1, |i| i + 1)
+}
+
+/// The last `"key":` on 1-based `line` left of 1-based `column`.
+fn key_before(text: &str, line: usize, column: usize) -> Option<&str> {
+    let l = text.lines().nth(line.checked_sub(1)?)?;
+    let upto = l.get(..column.min(l.len()))?;
+    let colon = upto.rfind("\":")?;
+    let start = upto[..colon].rfind('"')? + 1;
+    Some(&upto[start..colon])
 }
 
 /// Merges `over` into `base`: objects key by key, other values replace.
@@ -730,7 +799,7 @@ mod tests {
         assert_eq!(p.industries.len(), 7);
         assert!(!p.profile(Industry::LocalLife).allows(Channel::AiAssistant));
         let tax = Taxonomy::parse("t", crate::Lexicon::Taxonomy.embedded()).unwrap();
-        p.validate_labels("policy.json", &tax).unwrap();
+        p.validate_labels("policy.json", "", &tax).unwrap();
     }
 
     #[test]
