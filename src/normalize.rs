@@ -1,22 +1,31 @@
 //! Text normalization that remembers where every byte came from.
 //!
 //! Customers (and people dodging filters) write `ＴＵＩＫＵＡＮ`, `转 人 工`,
-//! `转\u{200b}人工`, `！！！！`. Every later stage matches patterns against the
-//! normalized text, and every span it reports is mapped back to the raw text
-//! through [`Normalized::raw_span`], so evidence always points at what the
-//! customer actually typed.
+//! `转\u{200b}人工`, `轉人工`, `转😡人😡工`, `！！！！`. Every later stage
+//! matches patterns against the normalized text, and every span it reports
+//! is mapped back to the raw text through [`Normalized::raw_span`], so
+//! evidence always points at what the customer actually typed.
 //!
 //! What is done, in one pass over the characters:
 //! - full-width ASCII (U+FF01–U+FF5E) is folded to ASCII, U+3000 to a space;
+//!   mathematical alphanumerics (`𝐭𝐨𝐮𝐬𝐮`, `𝟏𝟑𝟖`) and circled digits
+//!   (`①③⑧`) to plain letters and digits;
 //! - ASCII letters are lowercased;
+//! - traditional characters are folded to simplified ones (`轉`→`转`,
+//!   `訴`→`诉`, `貨`→`货`) with the table in `lexicons/variants.tsv`;
 //! - zero-width and other invisible format characters (U+200B–U+200F,
-//!   U+2060–U+2064, U+FEFF, U+00AD, variation selectors) and control
-//!   characters are removed; tabs and newlines become spaces;
-//! - runs of white space become one space, and white space or a light
-//!   separator (`-_*·~|/+`) standing between two CJK characters is removed,
-//!   so `转 人 工` and `转-人-工` read `转人工`;
+//!   U+2060–U+2064, U+FEFF, U+00AD, variation selectors, tag characters)
+//!   and control characters are removed; tabs and newlines become spaces;
+//! - runs of white space become one space, and any run of white space,
+//!   light separators (`-_*·~|/+.、\=^` …) and emoji or pictographs standing
+//!   between two CJK characters is removed, so `转 人 工`, `转-人-工`,
+//!   `转/人/工` and `转😡人😡工` all read `转人工`; emoji between two ASCII
+//!   digits are removed too (`138😡1234` reads `1381234`);
 //! - runs of the same punctuation mark collapse to one; the number of marks
 //!   removed is kept as [`Normalized::emphasis`], a signal for sentiment.
+//!
+//! Normalizing normalized text changes nothing (the operation is
+//! idempotent), and it never panics, whatever the input.
 //!
 //! # Examples
 //!
@@ -32,7 +41,16 @@
 //! let start = n.text().find("人工").unwrap();
 //! let (a, b) = n.raw_span(start, start + "人工".len());
 //! assert_eq!(&raw[a..b], "人\u{200b}工");
+//!
+//! let raw = "我要投訴😡你們";
+//! let n = Normalized::new(raw);
+//! assert_eq!(n.text(), "我要投诉你们");
+//! let start = n.text().find("投诉").unwrap();
+//! let (a, b) = n.raw_span(start, start + "投诉".len());
+//! assert_eq!(&raw[a..b], "投訴");
 //! ```
+
+use std::sync::LazyLock;
 
 /// Normalized text plus a map from each of its bytes back to the raw text.
 #[derive(Clone, Debug, Default)]
@@ -44,6 +62,21 @@ pub struct Normalized {
     starts: Vec<u32>,
     ends: Vec<u32>,
     emphasis: u32,
+    // Separators seen since the last emitted character, held until the next
+    // visible character shows whether they stand between two CJK
+    // characters (or emoji between two digits). Reused between updates.
+    run: Vec<(char, u32, u32)>,
+}
+
+/// What the characters held in a pending run may be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RunKind {
+    /// After a CJK character: spaces, light separators and emoji.
+    Cjk,
+    /// After an ASCII digit: emoji and pictographs only.
+    DigitDecor,
+    /// Anywhere else (and after a digit, starting with a space): spaces.
+    Spaces,
 }
 
 impl Normalized {
@@ -66,58 +99,113 @@ impl Normalized {
         self.emphasis = 0;
         let raw = truncate_at_boundary(raw, u32::MAX as usize - 1);
 
-        // A space or separator seen after a character: emitted only once the
-        // next visible character shows it is not between two CJK characters.
-        let mut pending: Option<(char, u32, u32)> = None;
+        let table: &[u16] = &TRADITIONAL;
+        let mut run = std::mem::take(&mut self.run);
+        run.clear();
+        let mut kind = RunKind::Spaces;
+        // The last character emitted to `text`.
         let mut last: Option<char> = None;
         for (i, c) in raw.char_indices() {
             let start = i as u32;
             let end = (i + c.len_utf8()) as u32;
-            let Some(c) = fold(c) else { continue };
-            if c == ' ' {
-                if pending.is_none() && last.is_some_and(|l| l != ' ') {
-                    pending = Some((' ', start, end));
-                } else if let Some(p) = pending.as_mut() {
-                    p.2 = end;
+            let Some(c) = fold(c, table) else { continue };
+            let Some(l) = last else {
+                // Leading white space carries nothing.
+                if c != ' ' {
+                    self.emit(c, start, end, &mut last);
                 }
                 continue;
-            }
-            if is_light_separator(c) && last.is_some_and(is_cjk) && pending.is_none() {
-                pending = Some((c, start, end));
-                continue;
-            }
-            if let Some((p, ps, pe)) = pending.take() {
-                let bridges = last.is_some_and(is_cjk) && is_cjk(c);
+            };
+            if run.is_empty() {
+                // Most characters are CJK or ASCII letters and digits, which
+                // never open a run.
+                if is_cjk(c) || c.is_ascii_alphanumeric() {
+                    self.emit(c, start, end, &mut last);
+                    continue;
+                }
+                let opens = if is_cjk(l) {
+                    (c == ' ' || is_light_separator(c) || is_decoration(c)).then_some(RunKind::Cjk)
+                } else if c == ' ' {
+                    Some(RunKind::Spaces)
+                } else if l.is_ascii_digit() && is_decoration(c) {
+                    Some(RunKind::DigitDecor)
+                } else {
+                    None
+                };
+                if let Some(k) = opens {
+                    kind = k;
+                    run.push((c, start, end));
+                    continue;
+                }
+            } else {
+                let joins = match kind {
+                    RunKind::Cjk => c == ' ' || is_light_separator(c) || is_decoration(c),
+                    RunKind::DigitDecor => is_decoration(c),
+                    RunKind::Spaces => c == ' ',
+                };
+                if joins {
+                    run.push((c, start, end));
+                    continue;
+                }
+                let bridges = match kind {
+                    RunKind::Cjk => is_cjk(c),
+                    RunKind::DigitDecor => c.is_ascii_digit(),
+                    RunKind::Spaces => false,
+                };
                 if !bridges {
-                    // A separator that did not bridge two CJK characters is
-                    // kept as it was (a space stays one space).
-                    self.push(p, ps, pe);
-                    last = Some(p);
+                    for &(r, rs, re) in &run {
+                        self.emit(r, rs, re, &mut last);
+                    }
+                }
+                run.clear();
+                // The character that closed a run may open the next one
+                // (`1😡 2`: the emoji run ends at the space, which starts a
+                // space run).
+                if let Some(l) = last
+                    && !is_cjk(l)
+                    && c == ' '
+                {
+                    kind = RunKind::Spaces;
+                    run.push((c, start, end));
+                    continue;
                 }
             }
-            if is_punct(c) && last == Some(c) {
-                self.emphasis += 1;
-                // Extend the previous mark's raw span so the whole run maps.
-                let n = c.len_utf8();
-                let len = self.ends.len();
-                for e in &mut self.ends[len - n..] {
-                    *e = end;
-                }
-                continue;
-            }
-            self.push(c, start, end);
-            last = Some(c);
+            self.emit(c, start, end, &mut last);
         }
-        // Trailing separators are dropped: they carry nothing.
+        // A run at the end: trailing separators carry nothing, but emoji do
+        // (`太差了😡`), so everything up to the last emoji is kept.
+        if let Some(k) = run.iter().rposition(|r| is_decoration(r.0)) {
+            for &(r, rs, re) in &run[..=k] {
+                self.emit(r, rs, re, &mut last);
+            }
+        }
+        run.clear();
+        self.run = run;
     }
 
-    fn push(&mut self, c: char, start: u32, end: u32) {
+    /// Appends one folded character, collapsing repeated punctuation and
+    /// white space into the previous one (whose raw span grows to cover the
+    /// whole run).
+    #[inline]
+    fn emit(&mut self, c: char, start: u32, end: u32, last: &mut Option<char>) {
+        if last.is_some_and(|l| l == c) && (c == ' ' || is_punct(c)) {
+            if c != ' ' {
+                self.emphasis = self.emphasis.saturating_add(1);
+            }
+            let n = c.len_utf8();
+            let len = self.ends.len();
+            for e in &mut self.ends[len.saturating_sub(n)..] {
+                *e = end;
+            }
+            return;
+        }
         let n = c.len_utf8();
         self.text.push(c);
         for _ in 0..n {
             self.starts.push(start);
             self.ends.push(end);
         }
+        *last = Some(c);
     }
 
     /// The normalized text.
@@ -170,8 +258,100 @@ pub(crate) fn truncate_at_boundary(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
-/// Folds one character; `None` means drop it.
-fn fold(c: char) -> Option<char> {
+/// The traditional → simplified table, `lexicons/variants.tsv`.
+const VARIANTS: &str = include_str!("../lexicons/variants.tsv");
+
+/// The header line of `variants.tsv`.
+const VARIANTS_HEADER: &str = "#! kefu-triage variants v1";
+
+/// First code point of the block the variant table covers (CJK Unified
+/// Ideographs); every traditional character in the file is in it.
+const TABLE_BASE: u32 = 0x4e00;
+const TABLE_LEN: usize = 0xa000 - TABLE_BASE as usize;
+
+/// One entry line of `variants.tsv`: a character, a tab, a character.
+fn parse_variant_line(line: &str) -> Option<(char, char)> {
+    let single = |s: &str| {
+        let mut cs = s.chars();
+        match (cs.next(), cs.next()) {
+            (Some(c), None) => Some(c),
+            _ => None,
+        }
+    };
+    let (t, s) = line.split_once('\t')?;
+    Some((single(t)?, single(s)?))
+}
+
+/// The entry lines of `variants.tsv` with their 1-based numbers: after the
+/// header, without comments and blank lines.
+fn variant_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .skip(1)
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+}
+
+/// Parses `variants.tsv` strictly: `(traditional, simplified)` pairs in
+/// file order, or the 1-based line and text of the first bad line (the
+/// header included).
+fn parse_variants(text: &str) -> Result<Vec<(char, char)>, (usize, String)> {
+    let header = text.lines().next().unwrap_or("");
+    if header.trim_start_matches('\u{feff}').trim_end() != VARIANTS_HEADER {
+        return Err((1, header.to_string()));
+    }
+    variant_lines(text)
+        .map(|(i, l)| parse_variant_line(l).ok_or_else(|| (i, l.to_string())))
+        .collect()
+}
+
+/// Simplified code point for each character of the covered block, 0 when
+/// the character is not a traditional one. Built once from the embedded
+/// file, which a unit test keeps strictly valid; should it ever not be, the
+/// lines that can be read are used and the rest skipped — never a panic.
+static TRADITIONAL: LazyLock<Box<[u16]>> = LazyLock::new(|| {
+    let pairs = parse_variants(VARIANTS).unwrap_or_else(|_| {
+        variant_lines(VARIANTS)
+            .filter_map(|(_, l)| parse_variant_line(l))
+            .collect()
+    });
+    let mut table = vec![0u16; TABLE_LEN].into_boxed_slice();
+    for (t, s) in pairs {
+        if let Some(slot) = (t as u32)
+            .checked_sub(TABLE_BASE)
+            .and_then(|i| table.get_mut(i as usize))
+            && let Ok(s) = u16::try_from(s as u32)
+        {
+            *slot = s;
+        }
+    }
+    table
+});
+
+/// The simplified form of a traditional character (`None` if `c` is not in
+/// the table).
+pub fn simplified(c: char) -> Option<char> {
+    simplified_in(&TRADITIONAL, c)
+}
+
+#[inline]
+fn simplified_in(table: &[u16], c: char) -> Option<char> {
+    let i = (c as u32).checked_sub(TABLE_BASE)? as usize;
+    let s = *table.get(i)?;
+    if s == 0 {
+        None
+    } else {
+        char::from_u32(u32::from(s))
+    }
+}
+
+/// Folds one character (`table`: the traditional → simplified table);
+/// `None` means drop it.
+#[inline]
+fn fold(c: char, table: &[u16]) -> Option<char> {
+    if is_cjk(c) {
+        return Some(simplified_in(table, c).unwrap_or(c));
+    }
     match c {
         'A'..='Z' => Some(c.to_ascii_lowercase()),
         ' ' | '\t' | '\n' | '\r' | '\u{3000}' | '\u{00a0}' | '\u{2002}'..='\u{200a}' => Some(' '),
@@ -186,10 +366,29 @@ fn fold(c: char) -> Option<char> {
         | '\u{feff}'
         | '\u{00ad}'
         | '\u{180e}'
-        | '\u{fe00}'..='\u{fe0f}' => None,
+        | '\u{fe00}'..='\u{fe0f}'
+        | '\u{e0000}'..='\u{e007f}'
+        | '\u{e0100}'..='\u{e01ef}' => None,
+        // Circled and dingbat digits: ① … ⑨, ⓪, ❶ … ❾, ➀ … ➈, ➊ … ➒.
+        '\u{2460}'..='\u{2468}' => digit(c as u32 - 0x2460 + 1),
+        '\u{24ea}' => Some('0'),
+        '\u{2776}'..='\u{277e}' => digit(c as u32 - 0x2776 + 1),
+        '\u{2780}'..='\u{2788}' => digit(c as u32 - 0x2780 + 1),
+        '\u{278a}'..='\u{2792}' => digit(c as u32 - 0x278a + 1),
+        // Mathematical alphanumerics: 52 letters per style (𝐀 … 𝐳), then
+        // five styles of 10 digits (𝟎 … 𝟿).
+        '\u{1d400}'..='\u{1d6a3}' => {
+            let i = (c as u32 - 0x1d400) % 52;
+            char::from_u32(u32::from(b'a') + i % 26)
+        }
+        '\u{1d7ce}'..='\u{1d7ff}' => digit((c as u32 - 0x1d7ce) % 10),
         c if c.is_control() => None,
         c => Some(c),
     }
+}
+
+fn digit(d: u32) -> Option<char> {
+    char::from_digit(d, 10)
 }
 
 /// CJK ideographs (the blocks customers write in).
@@ -199,11 +398,46 @@ pub(crate) fn is_cjk(c: char) -> bool {
         | '\u{20000}'..='\u{2ebef}')
 }
 
+/// Marks people put between characters to break up a word (`转-人-工`,
+/// `转/人/工`, `转·人·工`); removed only between two CJK characters.
 fn is_light_separator(c: char) -> bool {
     matches!(
         c,
-        '-' | '_' | '*' | '·' | '~' | '|' | '/' | '+' | '.' | '、'
+        '-' | '_'
+            | '*'
+            | '·'
+            | '~'
+            | '|'
+            | '/'
+            | '\\'
+            | '+'
+            | '='
+            | '^'
+            | '`'
+            | '.'
+            | '、'
+            | '•'
+            | '‧'
+            | '・'
+            | '∙'
+            | '⋅'
+            | '–'
     )
+}
+
+/// Emoji and pictographs (roughly Unicode's Extended_Pictographic, plus
+/// the arrows, shapes and dingbats used as decoration): removed between two
+/// CJK characters or two digits, kept everywhere else.
+fn is_decoration(c: char) -> bool {
+    matches!(c,
+        '\u{1f000}'..='\u{1faff}'
+        | '\u{2600}'..='\u{27bf}'
+        | '\u{2300}'..='\u{23ff}'
+        | '\u{2b00}'..='\u{2bff}'
+        | '\u{25a0}'..='\u{25ff}'
+        | '\u{2190}'..='\u{21ff}'
+        | '\u{3030}' | '\u{303d}' | '\u{3297}' | '\u{3299}'
+        | '\u{203c}' | '\u{2049}' | '\u{2122}' | '\u{2139}' | '\u{24c2}')
 }
 
 fn is_punct(c: char) -> bool {
@@ -294,6 +528,150 @@ mod tests {
         ] {
             let once = norm(s);
             assert_eq!(norm(&once), once, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn variants_file_parses_without_duplicates() {
+        let pairs = parse_variants(VARIANTS).unwrap_or_else(|(line, l)| {
+            panic!("variants.tsv:{line}: not `traditional<TAB>simplified`: {l:?}")
+        });
+        assert!(pairs.len() >= 300, "only {} pairs", pairs.len());
+        let mut seen = std::collections::HashMap::new();
+        for (i, &(t, s)) in pairs.iter().enumerate() {
+            assert_ne!(t, s, "variants.tsv: {t} maps to itself");
+            if let Some(j) = seen.insert(t, i) {
+                panic!("variants.tsv: {t} listed twice (entries {j} and {i})");
+            }
+            assert!(is_cjk(t) && is_cjk(s), "{t} {s}");
+            let off = t as u32 - TABLE_BASE;
+            assert!((off as usize) < TABLE_LEN, "{t} outside the table's block");
+            assert_eq!(simplified(t), Some(s), "{t}");
+        }
+        // A simplified character is never itself folded: the mapping is a
+        // projection, which keeps normalization idempotent.
+        for &(t, s) in &pairs {
+            assert!(!seen.contains_key(&s), "{t} → {s}, but {s} is folded too");
+        }
+        assert_eq!(
+            parse_variants("#! kefu-triage variants v2\n"),
+            Err((1, "#! kefu-triage variants v2".into()))
+        );
+        assert_eq!(
+            parse_variants("#! kefu-triage variants v1\n# c\n\n轉\t转\n轉转\n"),
+            Err((5, "轉转".into()))
+        );
+        assert_eq!(
+            parse_variants("#! kefu-triage variants v1\n轉人\t转\n"),
+            Err((2, "轉人\t转".into()))
+        );
+    }
+
+    #[test]
+    fn folds_traditional_characters() {
+        assert_eq!(norm("轉人工"), "转人工");
+        assert_eq!(norm("我要投訴你們"), "我要投诉你们");
+        assert_eq!(norm("退貨退款"), "退货退款");
+        assert_eq!(norm("什麼時候發貨"), "什么时候发货");
+        assert_eq!(norm("賬號被凍結了"), "账号被冻结了");
+        assert_eq!(norm("客服出來"), "客服出来");
+        // Simplified text is left alone, including characters that look
+        // traditional but are ordinary simplified ones.
+        for s in ["转人工客服", "乾坤", "著名", "物流快递", "我要投诉"] {
+            assert_eq!(norm(s), s);
+        }
+        let raw = "轉 人 工";
+        let n = Normalized::new(raw);
+        assert_eq!(n.text(), "转人工");
+        assert_eq!(n.raw_span(0, n.text().len()), (0, raw.len()));
+        assert_eq!(n.raw_span(0, 3), (0, "轉".len()));
+    }
+
+    #[test]
+    fn emoji_between_cjk_or_digits_are_separators() {
+        assert_eq!(norm("转😡人😡工"), "转人工");
+        assert_eq!(norm("投🔥诉"), "投诉");
+        assert_eq!(norm("转 😡 人 ❤ 工"), "转人工");
+        assert_eq!(norm("转😡-人"), "转人");
+        assert_eq!(norm("138😡1234😡5678"), "13812345678");
+        // Kept where they are not between two CJK characters or digits.
+        assert_eq!(norm("太差了😡"), "太差了😡");
+        assert_eq!(norm("太差了 😡 "), "太差了 😡");
+        assert_eq!(norm("😡垃圾"), "😡垃圾");
+        assert_eq!(norm("差评😡，退款"), "差评😡,退款");
+        assert_eq!(norm("1😡 2"), "1😡 2");
+        assert_eq!(norm("a😡b"), "a😡b");
+        let raw = "转😡人😡工";
+        let n = Normalized::new(raw);
+        let s = n.text().find("人工").unwrap();
+        let (a, b) = n.raw_span(s, s + "人工".len());
+        assert_eq!(&raw[a..b], "人😡工");
+    }
+
+    #[test]
+    fn more_separators_between_cjk() {
+        for s in [
+            "转.人.工",
+            "转*人*工",
+            "转/人/工",
+            "转\\人\\工",
+            "转=人=工",
+            "转·人·工",
+            "转•人•工",
+            "转_人_工",
+            "转 - 人 - 工",
+            "转\n人\t工",
+            "转 . 人 . 工",
+            "转——人工".replace('—', "-").as_str(),
+        ] {
+            assert_eq!(norm(s), "转人工", "{s:?}");
+        }
+        // Between other characters they stay.
+        assert_eq!(norm("2024.11.11"), "2024.11.11");
+        assert_eq!(norm("138-1234-5678"), "138-1234-5678");
+        assert_eq!(norm("a/b"), "a/b");
+        assert_eq!(norm("转- a"), "转- a");
+        assert_eq!(norm("好、、"), "好");
+    }
+
+    #[test]
+    fn folds_lookalike_letters_and_digits() {
+        assert_eq!(norm("𝐭𝐨𝐮𝐬𝐮"), "tousu");
+        assert_eq!(norm("𝐓𝐒"), "ts");
+        assert_eq!(norm("𝟏𝟑𝟖"), "138");
+        assert_eq!(norm("①③⑧⓪"), "1380");
+        assert_eq!(norm("ＴＯＵＳＵ"), "tousu");
+        assert_eq!(norm("a\u{e0041}b"), "ab");
+    }
+
+    /// Every string of up to four characters over an alphabet of the
+    /// characters normalization treats specially: normalizing twice gives
+    /// the same text, spans stay in range and on character boundaries.
+    #[test]
+    fn idempotent_on_every_short_mix() {
+        let alphabet = [
+            '转', '轉', ' ', '-', '😡', '1', 'a', '!', '。', '\u{200b}', '、', '.',
+        ];
+        let n = alphabet.len();
+        let mut s = String::new();
+        for len in 1..=4u32 {
+            for mut k in 0..n.pow(len) {
+                s.clear();
+                for _ in 0..len {
+                    s.push(alphabet[k % n]);
+                    k /= n;
+                }
+                let once = Normalized::new(&s);
+                let twice = Normalized::new(once.text());
+                assert_eq!(once.text(), twice.text(), "{s:?}");
+                for i in 0..=once.text().len() {
+                    for j in i..=once.text().len() {
+                        let (a, b) = once.raw_span(i, j);
+                        assert!(a <= b && b <= s.len(), "{s:?} {i}..{j}");
+                        assert!(s.is_char_boundary(a) && s.is_char_boundary(b), "{s:?}");
+                    }
+                }
+            }
         }
     }
 }
