@@ -66,3 +66,18 @@ fn urgency_is_anxiety_and_insults_are_anger() {
     assert_eq!(d.sentiment.emotion, Emotion::None);
     assert_eq!(d.sentiment.emotion_score, 0.0);
 }
+
+#[test]
+fn negation_of_escalation_cues_is_local() {
+    for (text, human, threat) in [
+        ("不用转人工了，已经好了", false, false),
+        ("不要投诉你们，就想问问", false, false),
+        ("再不退款我就投诉", false, true),
+        ("再不退就投诉", false, true),
+        ("不回复就转人工", true, false),
+    ] {
+        let d = ENGINE.triage(&Inquiry::new(text));
+        assert_eq!(d.flags.human_requested, human, "{text}");
+        assert_eq!(d.flags.threat, threat, "{text}: {:?}", d.reasons);
+    }
+}
