@@ -1776,7 +1776,9 @@ fn is_mobile(d: &[u8]) -> bool {
 
 // ----- digit groups --------------------------------------------------------
 
-const MAX_SEGS: usize = 6;
+/// Segments looked at from one start: 11 for a phone written digit by
+/// digit (1 3 8 1 2 3 4 5 6 7 8).
+const MAX_SEGS: usize = 12;
 const MAX_DIGITS: usize = 24;
 
 /// A run of ASCII digits `b[s..e]`.
@@ -1800,10 +1802,16 @@ fn seg_at(b: &[u8], s: usize) -> Seg {
     Seg { s, e }
 }
 
-/// The segment after `prev` when joined by exactly one space or dash.
+/// The segment after `prev` when joined by exactly one separator: a space
+/// or dash, or the `.` `*` `/` people use to dodge filters (138.1234.5678).
+/// Every detector still demands its own grouping (3-4-4, 6-8-4, fours), so
+/// amounts and dates such as 99.9 or 2024.11.11 never match.
 fn next_seg(b: &[u8], prev: Seg) -> Option<Seg> {
     let e = prev.e;
-    if e + 1 < b.len() && (b[e] == b' ' || b[e] == b'-') && b[e + 1].is_ascii_digit() {
+    if e + 1 < b.len()
+        && matches!(b[e], b' ' | b'-' | b'.' | b'*' | b'/')
+        && b[e + 1].is_ascii_digit()
+    {
         Some(seg_at(b, e + 1))
     } else {
         None
@@ -1943,8 +1951,13 @@ fn phone_candidate(b: &[u8], win: &[Seg], start_with_plus: usize) -> Option<(usi
     n_opt += 1;
     for &(j, off) in &options[..n_opt] {
         let national_start = win[j].s + off;
-        let d = &b[national_start..];
-        if d.len() < 2 || d[0] != b'1' || !matches!(d[1], b'3'..=b'9') {
+        // The second digit may sit in the next segment (1 3 8 …).
+        let second = if win[j].len() - off >= 2 {
+            b.get(national_start + 1)
+        } else {
+            win.get(j + 1).map(|t| &b[t.s])
+        };
+        if b[national_start] != b'1' || !matches!(second, Some(b'3'..=b'9')) {
             continue;
         }
         let head = win[j].len() - off;
@@ -1954,6 +1967,13 @@ fn phone_candidate(b: &[u8], win: &[Seg], start_with_plus: usize) -> Option<(usi
             3 if lens_are(rest, &[4, 4]) => 2,
             3 if lens_are(rest, &[8]) => 1,
             7 if lens_are(rest, &[4]) => 1,
+            // Every digit on its own: 1 3 8 1 2 3 4 5 6 7 8, and no twelfth.
+            1 if off == 0
+                && lens_are(rest, &[1; 10])
+                && rest.get(10).is_none_or(|s| s.len() != 1) =>
+            {
+                10
+            }
             _ => continue,
         };
         let last = j + more;

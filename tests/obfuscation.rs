@@ -281,12 +281,11 @@ fn obfuscated_cues_inside_longer_messages() {
     }
 }
 
-/// Known gaps, outside normalization: digit groups split by `.`, `*`, `/`
-/// or single spaces between every digit are not read as phone numbers by
-/// `pii.rs` (removing those separators in normalization would corrupt
-/// amounts and dates such as `99.9` and `2024.11.11`).
+/// Digit groups split by `.`, `*`, `/` or single spaces between every
+/// digit are read as phone numbers by `pii.rs` (normalization keeps those
+/// separators: removing them would corrupt `99.9` and `2024.11.11`), and
+/// amounts and dates written that way are not.
 #[test]
-#[ignore = "pii.rs does not read phone numbers split by . * / or spaced digits"]
 fn phone_numbers_split_by_other_separators() {
     for text in [
         "我电话138.1234.5678",
@@ -296,5 +295,20 @@ fn phone_numbers_split_by_other_separators() {
     ] {
         let d = ENGINE.triage(&Inquiry::new(text));
         assert!(d.pii.iter().any(|p| p.kind == "phone"), "{text}");
+        assert!(
+            !d.masked_text.contains("5678") && !d.masked_text.contains("5 6 7 8"),
+            "{text}"
+        );
+    }
+    for text in [
+        "价格是99.9元",
+        "2024.11.11下的单",
+        "订单2024.1111.0012",
+        "1 2 3 4 5 6 7 8 9 0 1",
+        "138.5元一斤",
+        "第1/2/3件",
+    ] {
+        let d = ENGINE.triage(&Inquiry::new(text));
+        assert!(d.pii.is_empty(), "{text}: {:?}", d.pii);
     }
 }
