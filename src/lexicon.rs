@@ -131,6 +131,15 @@ pub(crate) fn entry_lines<'a>(
     text: &'a str,
     kind: &str,
 ) -> Result<Vec<(usize, &'a str)>> {
+    Ok(entries(file, text, kind)?.collect())
+}
+
+/// [`entry_lines`] as an iterator, for files too large to hold twice.
+pub(crate) fn entries<'a>(
+    file: &str,
+    text: &'a str,
+    kind: &str,
+) -> Result<impl Iterator<Item = (usize, &'a str)>> {
     let mut lines = text.lines().enumerate();
     let expected = format!("#! kefu-triage {kind} v1");
     match lines.next() {
@@ -140,8 +149,7 @@ pub(crate) fn entry_lines<'a>(
     }
     Ok(lines
         .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
-        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        .collect())
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#')))
 }
 
 fn columns<'a, const N: usize>(file: &str, line: usize, text: &'a str) -> Result<[&'a str; N]> {

@@ -23,7 +23,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::error::{Error, Problem, Result};
 use crate::features::fnv1a;
-use crate::lexicon::{Lexicon, Taxonomy, entry_lines};
+use crate::lexicon::{Lexicon, Taxonomy, entries};
 
 /// Keys are already FNV hashes: pass them through.
 #[derive(Default, Clone, Copy)]
@@ -62,11 +62,10 @@ pub(crate) struct LinearModel {
 
 impl LinearModel {
     pub fn parse(file: &str, text: &str, kind: Lexicon) -> Result<LinearModel> {
-        let lines = entry_lines(file, text, kind.format_kind())?;
         // Sized up front: growing by doubling made the peak memory of a
-        // 70k-row model twice its size.
-        let expected_rows = lines.len().saturating_sub(4);
-        let mut it = lines.into_iter();
+        // 70k-row model twice its size; the lines are streamed, not held.
+        let expected_rows = text.lines().count().saturating_sub(4);
+        let mut it = entries(file, text, kind.format_kind())?;
         let mut next_keyed = |key: &str| -> Result<(usize, Vec<&str>)> {
             match it.next() {
                 Some((line, l)) => {
