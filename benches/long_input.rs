@@ -15,7 +15,6 @@
 //! is within 3×.
 
 use std::hint::black_box;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
@@ -23,29 +22,12 @@ use kefu_triage::{Engine, Inquiry, Policy, Stage};
 
 const SIZES: [(usize, &str); 3] = [(1 << 10, "1KB"), (64 << 10, "64KB"), (1 << 20, "1MB")];
 
+#[path = "../tests/common/corpus.rs"]
+mod corpus;
+
 /// The repository's inquiries, in file order.
 fn messages() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/issues");
-    let mut out = Vec::new();
-    for f in [
-        "train.jsonl",
-        "train2.jsonl",
-        "train3.jsonl",
-        "heldout.jsonl",
-    ] {
-        let text = std::fs::read_to_string(dir.join(f)).unwrap_or_default();
-        for line in text.lines() {
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(line)
-                && let Some(t) = v["text"].as_str()
-            {
-                out.push(t.to_string());
-            }
-        }
-    }
-    if out.is_empty() {
-        out.push("快递三天没动了，转人工！我电话13812345678，退款什么时候到账？".to_string());
-    }
-    out
+    corpus::written_texts()
 }
 
 /// About `bytes` bytes of messages joined by `。`, cut on a character

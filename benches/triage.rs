@@ -22,26 +22,16 @@ use std::path::Path;
 use criterion::{Criterion, Throughput, criterion_group};
 use kefu_triage::{Engine, Inquiry, Scratch, Stage};
 
+#[path = "../tests/common/corpus.rs"]
+mod corpus;
+
 const MIN_LINES: usize = 10_000;
 
 fn corpus() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut set = BTreeSet::new();
     let read = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
-    for f in [
-        "train.jsonl",
-        "train2.jsonl",
-        "train3.jsonl",
-        "heldout.jsonl",
-    ] {
-        for line in read(&root.join("tests/data/issues").join(f)).lines() {
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(line)
-                && let Some(t) = v["text"].as_str()
-            {
-                set.insert(t.to_string());
-            }
-        }
-    }
+    set.extend(corpus::written_texts());
     for line in read(&root.join("examples/sample_inquiries.txt")).lines() {
         let t = serde_json::from_str::<serde_json::Value>(line)
             .ok()

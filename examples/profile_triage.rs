@@ -7,29 +7,15 @@
 
 use kefu_triage::{Engine, Inquiry};
 
+#[path = "../tests/common/corpus.rs"]
+mod corpus;
+
 fn main() {
     let rounds: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(20);
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut lines = Vec::new();
-    for f in [
-        "train.jsonl",
-        "train2.jsonl",
-        "train3.jsonl",
-        "heldout.jsonl",
-    ] {
-        let text =
-            std::fs::read_to_string(root.join("tests/data/issues").join(f)).unwrap_or_default();
-        for l in text.lines() {
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(l)
-                && let Some(t) = v["text"].as_str()
-            {
-                lines.push(t.to_string());
-            }
-        }
-    }
+    let lines = corpus::written_texts();
     let engine = Engine::default();
     let mut scratch = engine.scratch();
     let mut n = 0usize;

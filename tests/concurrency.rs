@@ -1,8 +1,6 @@
 //! One engine shared by eight threads decides exactly what one thread
 //! decides: the same JSON, byte for byte, for every one of 10,000 inquiries.
 
-use std::path::Path;
-
 use kefu_triage::{Customer, Engine, Industry, Inquiry, Tier};
 
 const INQUIRIES: usize = 10_000;
@@ -25,25 +23,12 @@ impl Lcg {
     }
 }
 
+#[path = "common/corpus.rs"]
+mod corpus;
+
 /// The texts of the repository's labeled inquiries.
 fn base_texts() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/issues");
-    let mut out = Vec::new();
-    for f in [
-        "train.jsonl",
-        "train2.jsonl",
-        "train3.jsonl",
-        "heldout.jsonl",
-    ] {
-        let text = std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let v: serde_json::Value =
-                serde_json::from_str(line).unwrap_or_else(|e| panic!("{f}: {e}"));
-            if let Some(t) = v["text"].as_str() {
-                out.push(t.to_string());
-            }
-        }
-    }
+    let out = corpus::written_texts();
     assert!(out.len() > 1_000, "only {} texts", out.len());
     out
 }
