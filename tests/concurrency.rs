@@ -73,16 +73,8 @@ struct Item {
 fn items() -> Vec<Item> {
     let base = base_texts();
     let mut rng = Lcg(0x6b65_6675);
-    let tiers = [Tier::New, Tier::Returning, Tier::Vip];
-    let industries = [
-        Industry::Ecommerce,
-        Industry::LocalLife,
-        Industry::Education,
-        Industry::MedicalBeauty,
-        Industry::Finance,
-        Industry::Electronics,
-        Industry::Travel,
-    ];
+    let tiers = Tier::ALL;
+    let industries = Industry::ALL;
     (0..INQUIRIES)
         .map(|i| {
             let text = &base[rng.below(base.len())];

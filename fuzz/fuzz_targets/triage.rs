@@ -15,15 +15,7 @@ use libfuzzer_sys::fuzz_target;
 
 static ENGINE: LazyLock<Engine> = LazyLock::new(Engine::default);
 
-const INDUSTRIES: [Industry; 7] = [
-    Industry::Ecommerce,
-    Industry::LocalLife,
-    Industry::Education,
-    Industry::MedicalBeauty,
-    Industry::Finance,
-    Industry::Electronics,
-    Industry::Travel,
-];
+const INDUSTRIES: &[Industry] = Industry::ALL;
 
 fuzz_target!(|data: &[u8]| {
     let (sel, rest) = match data.split_first() {
