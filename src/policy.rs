@@ -186,6 +186,14 @@ impl IndustryProfile {
     pub fn allows(&self, channel: Channel) -> bool {
         !self.disabled_channels.contains(&channel)
     }
+
+    /// What replaces a chat queue that cannot serve now: a phone callback,
+    /// else a ticket, whichever the profile allows first.
+    pub fn callback_channel(&self) -> Option<Channel> {
+        [Channel::PhoneCallback, Channel::Ticket]
+            .into_iter()
+            .find(|&c| self.allows(c))
+    }
 }
 
 static EMBEDDED: &str = include_str!("../lexicons/policy.json");

@@ -121,9 +121,7 @@ pub(crate) fn apply(
         Err(why) => {
             // Too thin to estimate: say why, and offer a callback or a
             // ticket where the profile allows one.
-            let alt = [Channel::PhoneCallback, Channel::Ticket]
-                .into_iter()
-                .find(|&c| profile.allows(c));
+            let alt = profile.callback_channel();
             let offer = match alt {
                 Some(c) => {
                     route.channel = c;
@@ -158,9 +156,7 @@ pub(crate) fn apply(
     // Rule 9: past the profile's limit, a callback or ticket is offered.
     if let Some(limit) = profile.max_wait_seconds
         && wait.high_seconds > limit
-        && let Some(c) = [Channel::PhoneCallback, Channel::Ticket]
-            .into_iter()
-            .find(|&c| profile.allows(c))
+        && let Some(c) = profile.callback_channel()
     {
         let peak = match hour {
             Some(h) if profile.peak_hours.contains(&(h as u8)) => format!(", peak hour {h}:00"),
