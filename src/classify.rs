@@ -67,7 +67,12 @@ impl IssueOutput {
     }
 }
 
-fn aligned(tokens: &[(u32, u32)], hit: &Hit) -> bool {
+/// Whether a cue hit starts and ends on token boundaries; always, when the
+/// text was not segmented.
+fn aligned(tokens: Option<&[(u32, u32)]>, hit: &Hit) -> bool {
+    let Some(tokens) = tokens else {
+        return true;
+    };
     let starts = tokens.binary_search_by(|t| t.0.cmp(&hit.start)).is_ok();
     let ends = tokens.binary_search_by(|t| t.1.cmp(&hit.end)).is_ok();
     starts && ends
@@ -77,7 +82,8 @@ fn aligned(tokens: &[(u32, u32)], hit: &Hit) -> bool {
 pub(crate) struct IssueInput<'a> {
     pub text: &'a str,
     pub hits: &'a [Hit],
-    pub tokens: &'a [(u32, u32)],
+    /// jieba tokens, when the engine segments.
+    pub tokens: Option<&'a [(u32, u32)]>,
     pub entity_kinds: &'a [&'static str],
 }
 
@@ -131,7 +137,7 @@ impl IssueScorer {
             smallvec::CueNames::new(taxonomy, &out.cue_features);
         for_each_feature(
             input.text,
-            input.tokens,
+            input.tokens.unwrap_or_default(),
             cue_names.as_slice(),
             input.entity_kinds,
             &mut out.buf,

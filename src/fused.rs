@@ -8,14 +8,15 @@
 //! characters' UTF-8 bytes, and looked up once in a table that holds its
 //! row in each model.
 //!
-//! The hashes are the FNV-1a of exactly the strings that
+//! The keys are [`feature_hash`] of exactly the strings that
 //! [`crate::features`] emits for training (`u快`, `b快递`, `w快递`,
-//! `qlogistics`, …); a test checks that both paths give the same sums.
+//! `qlogistics`, …), computed here without building the strings; a test
+//! checks that both paths give the same sums.
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-use crate::features::{fnv1a, fold, skip};
+use crate::features::{bigram_hash, feature_hash, fold, skip, unigram_hash};
 use crate::lexicon::Taxonomy;
 use crate::model::{IdentityHasher, IssueModel, LinearModel};
 use crate::sentiment::{SUM_FEATURES, Scope};
@@ -109,9 +110,9 @@ impl Models {
         let cue_hashes = taxonomy
             .entries
             .iter()
-            .map(|e| fnv1a(format!("q{}", e.label).as_bytes()))
+            .map(|e| feature_hash(&format!("q{}", e.label)))
             .collect();
-        let sum_hashes = SUM_FEATURES.iter().map(|f| fnv1a(f.as_bytes())).collect();
+        let sum_hashes = SUM_FEATURES.iter().map(|f| feature_hash(f)).collect();
         Models {
             issue,
             sentiment,
@@ -164,7 +165,7 @@ impl Models {
             1 => self.sentiment.as_ref(),
             _ => self.emotion.as_ref(),
         };
-        if let (Some(m), Some(rows)) = (model, self.table.get(&fnv1a(feature.as_bytes())))
+        if let (Some(m), Some(rows)) = (model, self.table.get(&feature_hash(feature)))
             && rows[k] != ABSENT
         {
             for (s, w) in sums.iter_mut().zip(m.row(rows[k])) {
@@ -215,12 +216,12 @@ impl Models {
             let c = fold(c);
             let free = !in_scope;
             let which = ISSUE | if free { SENTIMENT } else { 0 };
-            self.add(feed_char(feed(FNV_OFFSET, b"u"), c), 1.0, which, sums);
+            self.add(unigram_hash(c), 1.0, which, sums);
             issue_count += 1;
             sentiment_count += free as usize;
             if let Some(p) = prev {
                 let both = free && prev_free;
-                let h = feed_char(feed_char(feed(FNV_OFFSET, b"b"), p), c);
+                let h = bigram_hash(p, c);
                 self.add(h, 1.0, ISSUE | if both { SENTIMENT } else { 0 }, sums);
                 issue_count += 1;
                 sentiment_count += both as usize;

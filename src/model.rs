@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::error::{Error, Problem, Result};
-use crate::features::fnv1a;
+use crate::features::feature_hash;
 use crate::lexicon::{Lexicon, Taxonomy, entries};
 
 /// Keys are already FNV hashes: pass them through.
@@ -143,7 +143,7 @@ impl LinearModel {
                 return Err(Error::data(file, line, Problem::EmptyPattern, l));
             }
             let row = rows.len() as u32;
-            if rows.insert(fnv1a(feature.as_bytes()), row).is_some() {
+            if rows.insert(feature_hash(feature), row).is_some() {
                 return Err(Error::data(file, line, Problem::DuplicateEntry, feature));
             }
             let at = weights.len();
@@ -198,7 +198,7 @@ impl LinearModel {
     /// taken by the fused table).
     #[cfg(test)]
     pub fn add_feature(&self, feature: &str, value: f32, sums: &mut [f32]) {
-        if let Some(&row) = self.rows.get(&fnv1a(feature.as_bytes())) {
+        if let Some(&row) = self.rows.get(&feature_hash(feature)) {
             for (s, w) in sums.iter_mut().zip(self.row(row)) {
                 *s += value * w;
             }
