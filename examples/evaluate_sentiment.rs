@@ -73,12 +73,17 @@ fn run() -> Result<(), String> {
         let start = Instant::now();
         let decisions: Vec<_> = test
             .iter()
-            .map(|i| engine.triage_with(&mut scratch, &Inquiry::new(&i.text)))
+            .map(|i| {
+                engine
+                    .triage_with(&mut scratch, &Inquiry::new(&i.text))
+                    .sentiment
+                    .clone()
+            })
             .collect();
         let micros = start.elapsed().as_secs_f64() * 1e6 / test.len().max(1) as f64;
         let (mut tp, mut fp, mut tn, mut fneg) = (0, 0, 0, 0);
         for (i, d) in test.iter().zip(&decisions) {
-            match (d.sentiment.negative, i.negative) {
+            match (d.negative, i.negative) {
                 (true, true) => tp += 1,
                 (true, false) => fp += 1,
                 (false, false) => tn += 1,
@@ -103,10 +108,10 @@ fn run() -> Result<(), String> {
                 .zip(&decisions)
                 .filter(|(i, _)| i.emotion == Some("anger"))
                 .collect();
-            let flagged = angry.iter().filter(|(_, d)| d.sentiment.negative).count();
+            let flagged = angry.iter().filter(|(_, d)| d.negative).count();
             let anger = angry
                 .iter()
-                .filter(|(_, d)| d.sentiment.emotion == Emotion::Anger)
+                .filter(|(_, d)| d.emotion == Emotion::Anger)
                 .count();
             let n = angry.len().max(1) as f64;
             eprintln!(

@@ -129,7 +129,7 @@ fn triage_line(
             .queue(queue)
     };
     let decision = engine.triage_with(scratch, &inquiry);
-    match serde_json::to_value(&decision) {
+    match serde_json::to_value(decision) {
         Ok(Value::Object(mut map)) => {
             let mut obj = serde_json::Map::new();
             obj.insert("line".into(), json!(line_no));

@@ -168,12 +168,13 @@ impl IssueScorer {
                 softmax(&mut out.probs, 1.0);
             }
             Some(model) => {
+                let scale = model.model.scale(count);
                 // Long messages emit many features: dividing by count^norm
                 // keeps them from being overconfident (out-of-fold NLL 0.70
                 // → 0.62 at norm 0.5 on the training files).
                 for (i, p) in out.probs.iter_mut().enumerate() {
                     *p = match model.column_of[i] {
-                        Some(j) => model.model.logit(j, sums, count),
+                        Some(j) => model.model.logit(j, sums, scale),
                         None => self.cue_scale * out.cue_sums[i] - self.cue_scale,
                     };
                 }

@@ -35,6 +35,49 @@ pub struct Decision {
     pub variant: Option<String>,
 }
 
+impl Decision {
+    /// A blank decision whose buffers [`crate::Engine::triage_with`] fills
+    /// and reuses.
+    pub(crate) fn empty() -> Decision {
+        Decision {
+            issue: IssueAssessment {
+                label: IssueLabel::new(IssueLabel::OTHER),
+                confidence: 0.0,
+                abstained: false,
+                top: Vec::new(),
+            },
+            sentiment: SentimentAssessment {
+                negativity: 0.0,
+                negative: false,
+                emotion: Emotion::None,
+                emotion_score: 0.0,
+            },
+            flags: Flags::default(),
+            route: Route::empty(),
+            wait: None,
+            masked_text: String::new(),
+            pii: Vec::new(),
+            entities: Vec::new(),
+            reasons: Vec::new(),
+            variant: None,
+        }
+    }
+}
+
+impl Route {
+    /// A blank route, filled by the routing rules.
+    pub(crate) fn empty() -> Route {
+        Route {
+            lane: Lane::Ai,
+            channel: Channel::AiAssistant,
+            skill_group: String::new(),
+            priority: 0,
+            notice: None,
+            offers: Vec::new(),
+        }
+    }
+}
+
 /// The issue type and how sure the classifier is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IssueAssessment {
@@ -120,7 +163,7 @@ pub struct Route {
 }
 
 /// A wait estimate, as a range with the queue position.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct WaitEstimate {
     /// Contacts of equal or higher priority ahead.
     pub position: u32,
@@ -133,7 +176,7 @@ pub struct WaitEstimate {
 }
 
 /// Personal data found in the inquiry (its kind and where; not its value).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct PiiFound {
     /// `phone`, `id_card`, `bank_card`, `email`, …
     pub kind: String,
@@ -144,7 +187,7 @@ pub struct PiiFound {
 }
 
 /// An entity extracted from the inquiry.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Entity {
     /// `order_number`, `tracking_number`, `product_model` or `amount`.
     pub kind: String,
@@ -171,7 +214,7 @@ pub struct Reason {
 }
 
 /// A span of the raw text.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Evidence {
     /// Byte start in the raw text.
     pub start: usize,

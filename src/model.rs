@@ -45,6 +45,9 @@ impl Hasher for IdentityHasher {
 
 type FeatureMap = HashMap<u64, u32, BuildHasherDefault<IdentityHasher>>;
 
+/// Rows are padded to a multiple of this many floats (one SSE register).
+pub(crate) const LANES: usize = 4;
+
 /// A parsed linear model.
 #[derive(Clone, Debug)]
 pub(crate) struct LinearModel {
@@ -56,8 +59,13 @@ pub(crate) struct LinearModel {
     pub norm: f32,
     pub bias: Vec<f32>,
     rows: FeatureMap,
-    /// Row-major, `classes.len()` per row.
+    /// Row-major, `stride` per row: the classes' weights, then zeros.
     weights: Vec<f32>,
+    /// `classes.len()`, rounded up to a multiple of [`LANES`] when it is
+    /// larger, so that the fused pass adds wide rows four floats at a time
+    /// (the 2-class negativity model stays unpadded: its 70k rows would
+    /// double).
+    stride: usize,
 }
 
 impl LinearModel {
@@ -134,7 +142,12 @@ impl LinearModel {
             .collect::<Result<Vec<f32>>>()?;
 
         let mut rows = FeatureMap::with_capacity_and_hasher(expected_rows, Default::default());
-        let mut weights = Vec::with_capacity(expected_rows * n);
+        let stride = if n > LANES {
+            n.div_ceil(LANES) * LANES
+        } else {
+            n
+        };
+        let mut weights = Vec::with_capacity(expected_rows * stride);
         for (line, l) in it {
             let (feature, rest) = l
                 .split_once('\t')
@@ -147,7 +160,7 @@ impl LinearModel {
                 return Err(Error::data(file, line, Problem::DuplicateEntry, feature));
             }
             let at = weights.len();
-            weights.resize(at + n, 0.0);
+            weights.resize(at + stride, 0.0);
             for pair in rest.split(' ').filter(|p| !p.is_empty()) {
                 let (j, w) = pair
                     .split_once(':')
@@ -168,12 +181,13 @@ impl LinearModel {
             bias,
             rows,
             weights,
+            stride,
         })
     }
 
     /// Number of feature rows.
     pub fn len(&self) -> usize {
-        self.weights.len() / self.classes.len().max(1)
+        self.weights.len() / self.stride.max(1)
     }
 
     /// Moves out the map from feature hash to row (the fused table takes
@@ -182,11 +196,17 @@ impl LinearModel {
         std::mem::take(&mut self.rows).into_iter()
     }
 
-    /// The weights of a row, one per class.
+    /// The weights of a row: one per class, padded with zeros to
+    /// [`stride`](Self::stride).
     #[inline]
     pub fn row(&self, row: u32) -> &[f32] {
-        let n = self.classes.len();
-        &self.weights[row as usize * n..row as usize * n + n]
+        let at = row as usize * self.stride;
+        &self.weights[at..at + self.stride]
+    }
+
+    /// Length of a row and of the sums the fused pass keeps.
+    pub fn stride(&self) -> usize {
+        self.stride
     }
 
     /// Number of classes.
@@ -205,17 +225,25 @@ impl LinearModel {
         }
     }
 
-    /// Logit of class `j` from feature sums over `count` features.
+    /// What the feature sums are multiplied by for `count` features:
+    /// 1 / count^norm.
     #[inline]
-    pub fn logit(&self, j: usize, sums: &[f32], count: usize) -> f32 {
-        self.bias[j] + sums[j] / (count as f32).max(1.0).powf(self.norm)
+    pub fn scale(&self, count: usize) -> f32 {
+        (count as f32).max(1.0).powf(-self.norm)
+    }
+
+    /// Logit of class `j` from feature sums times [`scale`](Self::scale).
+    #[inline]
+    pub fn logit(&self, j: usize, sums: &[f32], scale: f32) -> f32 {
+        self.bias[j] + sums[j] * scale
     }
 
     /// Class probabilities into `out` from feature sums over `count`
     /// features.
     pub fn probabilities(&self, sums: &[f32], count: usize, out: &mut Vec<f32>) {
+        let scale = self.scale(count);
         out.clear();
-        out.extend((0..self.n_classes()).map(|j| self.logit(j, sums, count)));
+        out.extend((0..self.n_classes()).map(|j| self.logit(j, sums, scale)));
         crate::classify::softmax(out, 1.0 / self.temperature);
     }
 
@@ -276,7 +304,10 @@ mod tests {
         model.add_feature("b快递", 2.0, &mut sums);
         model.add_feature("nope", 1.0, &mut sums);
         assert_eq!(sums, vec![3.0, -2.0]);
-        assert_eq!(model.logit(0, &sums, 2), 3.5);
+        assert_eq!(model.scale(2), 1.0); // norm 0
+        assert_eq!(model.logit(0, &sums, model.scale(2)), 3.5);
+        assert_eq!(model.stride(), 2);
+        assert_eq!(model.row(0), [1.5, -1.0]);
         let mut p = Vec::new();
         model.probabilities(&sums, 2, &mut p);
         // Logits 3.5 and -2.5 at temperature 2: p = 1 / (1 + e^-3).

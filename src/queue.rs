@@ -1142,25 +1142,35 @@ fn spoken_range(low_s: f64, high_s: f64) -> Spoken {
 /// assert_eq!(describe_wait(120, 4000.0, 6500.0), "前面还有120位，预计1–2小时");
 /// ```
 pub fn describe_wait(position_ahead: u32, low_s: f64, high_s: f64) -> String {
+    let mut out = String::new();
+    write_wait(&mut out, position_ahead, low_s, high_s);
+    out
+}
+
+/// [`describe_wait`] appended to `out`, without allocating when `out` has
+/// room.
+pub(crate) fn write_wait(out: &mut String, position_ahead: u32, low_s: f64, high_s: f64) {
+    use std::fmt::Write as _;
     // Nobody ahead: "right away" only when that is true; when every agent
     // is busy the customer is next, and says so with the time.
-    let head = if position_ahead == 0 {
+    if position_ahead == 0 {
         if high_s.is_nan() || high_s <= 60.0 {
-            return "马上为您接通".to_string();
+            out.push_str("马上为您接通");
+            return;
         }
-        "您是下一位".to_string()
+        out.push_str("您是下一位");
     } else {
-        format!("前面还有{position_ahead}位")
-    };
-    match spoken_range(low_s, high_s) {
-        Spoken::Unknown => format!("{head}，请您耐心等待"),
-        Spoken::OverDay => format!("{head}，预计超过一天"),
-        Spoken::WithinMinutes(m) => format!("{head}，预计{m}分钟内"),
-        Spoken::Minutes(a, b) => format!("{head}，预计{a}–{b}分钟"),
-        Spoken::MinutesToHours(m, h) => format!("{head}，预计{m}分钟–{h}小时"),
-        Spoken::WithinHours(h) => format!("{head}，预计{h}小时内"),
-        Spoken::Hours(a, b) => format!("{head}，预计{a}–{b}小时"),
+        let _ = write!(out, "前面还有{position_ahead}位");
     }
+    let _ = match spoken_range(low_s, high_s) {
+        Spoken::Unknown => write!(out, "，请您耐心等待"),
+        Spoken::OverDay => write!(out, "，预计超过一天"),
+        Spoken::WithinMinutes(m) => write!(out, "，预计{m}分钟内"),
+        Spoken::Minutes(a, b) => write!(out, "，预计{a}–{b}分钟"),
+        Spoken::MinutesToHours(m, h) => write!(out, "，预计{m}分钟–{h}小时"),
+        Spoken::WithinHours(h) => write!(out, "，预计{h}小时内"),
+        Spoken::Hours(a, b) => write!(out, "，预计{a}–{b}小时"),
+    };
 }
 
 /// English counterpart of [`describe_wait`], with the same rounding.

@@ -4,6 +4,8 @@
 //! the lane and skill group; the priority is the highest any fired rule
 //! gives, so a later rule can make a customer more urgent but never less.
 
+use std::fmt::{self, Write as _};
+
 use crate::decision::{Route, Rule};
 use crate::domain::{Channel, Emotion, Industry, Lane, Tier};
 use crate::inquiry::Inquiry;
@@ -46,21 +48,64 @@ pub(crate) fn skill_group<'p>(
         .map_or(entry.skill_group.as_str(), String::as_str)
 }
 
-fn fire(fired: &mut Vec<Fired>, rule: Rule, detail: String, spans: &[(u32, u32)]) {
-    fired.push(Fired {
-        rule,
-        detail,
-        spans: spans.to_vec(),
-    });
+/// The rules that fired for one inquiry. Entries past `len` keep their
+/// buffers for the next inquiry, so firing allocates nothing once warm.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FiredList {
+    items: Vec<Fired>,
+    len: usize,
 }
 
+impl FiredList {
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    pub fn as_slice(&self) -> &[Fired] {
+        &self.items[..self.len]
+    }
+
+    /// Records `rule` with the detail `write` produces and `spans`.
+    pub fn fire_with(
+        &mut self,
+        rule: Rule,
+        spans: impl IntoIterator<Item = (u32, u32)>,
+        write: impl FnOnce(&mut String),
+    ) {
+        if self.len == self.items.len() {
+            self.items.push(Fired {
+                rule,
+                detail: String::new(),
+                spans: Vec::new(),
+            });
+        }
+        let f = &mut self.items[self.len];
+        self.len += 1;
+        f.rule = rule;
+        f.detail.clear();
+        write(&mut f.detail);
+        f.spans.clear();
+        f.spans.extend(spans);
+    }
+
+    /// Records `rule` with a formatted detail and `spans`.
+    pub fn fire(&mut self, rule: Rule, detail: fmt::Arguments<'_>, spans: &[(u32, u32)]) {
+        self.fire_with(rule, spans.iter().copied(), |d| {
+            let _ = d.write_fmt(detail);
+        });
+    }
+}
+
+/// Rules 1–8 for one inquiry: fills `out`'s lane, channel, skill group and
+/// priority (reusing its buffers) and records every rule that fired.
 pub(crate) fn route(
     policy: &Policy,
     taxonomy: &Taxonomy,
     inquiry: &Inquiry<'_>,
     a: &Assessed<'_>,
-    fired: &mut Vec<Fired>,
-) -> Route {
+    fired: &mut FiredList,
+    out: &mut Route,
+) {
     let p = &policy.priority;
     let profile = policy.profile(inquiry.industry);
     let label_name = taxonomy.entries[a.label].label.as_str();
@@ -68,26 +113,25 @@ pub(crate) fn route(
     let s = a.signals;
     let mut priority = 0u8;
     // (lane, group) chosen by the first rule that decides.
-    let mut decided: Option<(Lane, String)> = None;
+    let mut decided: Option<(Lane, &str)> = None;
     let vip = inquiry.customer.tier == Tier::Vip;
     let dedicated_available = inquiry.queue.is_none_or(|q| q.dedicated_online > 0);
     // For a VIP, "a human" means the dedicated agent (or the VIP queue).
-    let human = |group: &str| -> (Lane, String) {
+    let human = |group| -> (Lane, &str) {
         if vip && dedicated_available {
-            (Lane::Dedicated, "dedicated".to_string())
+            (Lane::Dedicated, "dedicated")
         } else if vip {
-            (Lane::Human, policy.groups.vip_queue.clone())
+            (Lane::Human, &policy.groups.vip_queue)
         } else {
-            (Lane::Human, group.to_string())
+            (Lane::Human, group)
         }
     };
 
     // Rule 1: an explicit request for a human.
     if !s.human_request.is_empty() {
-        fire(
-            fired,
+        fired.fire(
             Rule::HumanRequest,
-            "customer asked for a human agent".into(),
+            format_args!("customer asked for a human agent"),
             &s.human_request,
         );
         decided.get_or_insert_with(|| human(issue_group));
@@ -101,40 +145,58 @@ pub(crate) fn route(
         && a.emotion == Emotion::Anger;
     // (what, specialist group, evidence)
     type Risk<'a> = (&'a str, &'a str, &'a [(u32, u32)]);
-    let mut risk: Vec<Risk<'_>> = Vec::new();
+    // One entry per kind at most: a fixed array, not a Vec.
+    let mut risks: [Risk<'_>; 6] = [("", "", &[]); 6];
+    let mut n = 0;
+    macro_rules! risk {
+        ($r:expr) => {{
+            risks[n] = $r;
+            n += 1;
+        }};
+    }
     if risky_label {
-        risk.push(("high-risk issue type", issue_group, a.issue_spans));
+        risk!(("high-risk issue type", issue_group, a.issue_spans));
     }
     if !s.minor.is_empty() {
-        risk.push(("a minor is involved", &policy.groups.minor, &s.minor));
+        risk!(("a minor is involved", &policy.groups.minor, &s.minor));
     }
     if !s.privacy.is_empty() {
-        risk.push(("privacy matter", &policy.groups.privacy, &s.privacy));
+        risk!(("privacy matter", &policy.groups.privacy, &s.privacy));
     }
     if !s.safety.is_empty() {
         let group = profile
             .safety_group
             .as_deref()
             .unwrap_or(&policy.groups.safety);
-        risk.push(("safety matter", group, &s.safety));
+        risk!(("safety matter", group, &s.safety));
     }
     if !s.threat.is_empty() {
-        risk.push((
+        risk!((
             "legal, regulator or media threat",
             &policy.groups.threat,
             &s.threat,
         ));
     }
     if angry_complaint {
-        risk.push(("angry complaint", issue_group, a.sentiment_spans));
+        risk!(("angry complaint", issue_group, a.sentiment_spans));
     }
+    let risk = &risks[..n];
     if let Some(&(_, group, _)) = risk.first() {
-        let what: Vec<&str> = risk.iter().map(|r| r.0).collect();
-        let spans: Vec<(u32, u32)> = risk.iter().flat_map(|r| r.2.iter().copied()).collect();
-        fire(fired, Rule::HighRisk, what.join("; "), &spans);
-        if decided.as_ref().is_none_or(|d| d.0 != Lane::Human || vip) {
+        fired.fire_with(
+            Rule::HighRisk,
+            risk.iter().flat_map(|r| r.2.iter().copied()),
+            |d| {
+                for (i, r) in risk.iter().enumerate() {
+                    if i > 0 {
+                        d.push_str("; ");
+                    }
+                    d.push_str(r.0);
+                }
+            },
+        );
+        if decided.is_none_or(|d| d.0 != Lane::Human || vip) {
             // A specialist outranks a generic human choice made by rule 1.
-            decided = Some((Lane::Human, group.to_string()));
+            decided = Some((Lane::Human, group));
         }
         priority = priority.max(p.high_risk);
     }
@@ -146,7 +208,7 @@ pub(crate) fn route(
         } else {
             "VIP: no dedicated agent online, VIP queue"
         };
-        fire(fired, Rule::Vip, detail.into(), &[]);
+        fired.fire(Rule::Vip, format_args!("{detail}"), &[]);
         decided.get_or_insert_with(|| human(issue_group));
         priority = priority.max(p.vip);
     }
@@ -159,10 +221,9 @@ pub(crate) fn route(
         let span = (1.0 - escalate).max(1e-3);
         let t = ((a.negativity - escalate) / span).clamp(0.0, 1.0);
         let prio = p.negativity_min as f32 + t * (p.negativity_max - p.negativity_min) as f32;
-        fire(
-            fired,
+        fired.fire(
             Rule::Negativity,
-            format!("negativity {:.2} ≥ {:.2}", a.negativity, escalate),
+            format_args!("negativity {:.2} ≥ {:.2}", a.negativity, escalate),
             a.sentiment_spans,
         );
         decided.get_or_insert_with(|| human(issue_group));
@@ -171,10 +232,9 @@ pub(crate) fn route(
 
     // Rule 5: repeat contact.
     if inquiry.customer.prior_contacts >= policy.repeat_contacts {
-        fire(
-            fired,
+        fired.fire(
             Rule::RepeatContact,
-            format!(
+            format_args!(
                 "{} prior contacts within {} days (≥ {})",
                 inquiry.customer.prior_contacts, policy.repeat_window_days, policy.repeat_contacts
             ),
@@ -186,10 +246,9 @@ pub(crate) fn route(
 
     // Rule 6: the classifier is unsure; the AI should not guess.
     if a.abstained {
-        fire(
-            fired,
+        fired.fire(
             Rule::LowConfidence,
-            format!(
+            format_args!(
                 "issue confidence {:.2} below {:.2} or too close to the runner-up",
                 a.confidence, policy.confidence_threshold
             ),
@@ -204,12 +263,15 @@ pub(crate) fn route(
         Some(d) => d,
         None => {
             let d = match inquiry.customer.tier {
-                Tier::New => (Lane::Ai, issue_group.to_string()),
-                Tier::Returning => (Lane::Human, issue_group.to_string()),
+                Tier::New => (Lane::Ai, issue_group),
+                Tier::Returning => (Lane::Human, issue_group),
                 Tier::Vip => human(issue_group),
             };
-            let detail = format!("{} customer → {}", inquiry.customer.tier, d.0);
-            fire(fired, Rule::LaneDefault, detail, &[]);
+            fired.fire(
+                Rule::LaneDefault,
+                format_args!("{} customer → {}", inquiry.customer.tier, d.0),
+                &[],
+            );
             if d.0 != Lane::Ai {
                 priority = priority.max(p.lane_default);
             }
@@ -219,10 +281,9 @@ pub(crate) fn route(
 
     // Rule 8: the industry profile's channels.
     if lane == Lane::Ai && !profile.allows(Channel::AiAssistant) {
-        fire(
-            fired,
+        fired.fire(
             Rule::IndustryProfile,
-            format!(
+            format_args!(
                 "{}: AI assistant disabled, human takes it",
                 inquiry.industry
             ),
@@ -237,7 +298,7 @@ pub(crate) fn route(
         Lane::Human => {
             let open = inquiry
                 .queue
-                .and_then(|q| q.group(&group))
+                .and_then(|q| q.group(group))
                 .is_none_or(|g| g.agents_online > 0);
             let preferred: &[Channel] = if open {
                 &[
@@ -260,17 +321,15 @@ pub(crate) fn route(
                 .find(|&c| profile.allows(c))
                 .unwrap_or(Channel::HumanChat);
             if !open {
-                fire(
-                    fired,
+                fired.fire(
                     Rule::WaitUnknown,
-                    format!("no agent online in {group}: offering {chosen}"),
+                    format_args!("no agent online in {group}: offering {chosen}"),
                     &[],
                 );
             } else if chosen != Channel::HumanChat {
-                fire(
-                    fired,
+                fired.fire(
                     Rule::IndustryProfile,
-                    format!(
+                    format_args!(
                         "{}: human chat disabled, offering {chosen}",
                         inquiry.industry
                     ),
@@ -284,16 +343,13 @@ pub(crate) fn route(
         priority = p.ai;
     }
     if group.is_empty() {
-        group = issue_group.to_string();
+        group = issue_group;
     }
-    Route {
-        lane,
-        channel,
-        skill_group: group,
-        priority: priority.min(9),
-        notice: profile.notice.clone(),
-        offers: profile.offers.clone(),
-    }
+    out.lane = lane;
+    out.channel = channel;
+    out.skill_group.clear();
+    out.skill_group.push_str(group);
+    out.priority = priority.min(9);
 }
 
 #[cfg(test)]
@@ -333,7 +389,9 @@ mod tests {
                     issue_spans: &[],
                     sentiment_spans: &[],
                 };
-                route(&policy, &taxonomy, &inquiry, &assessed, &mut Vec::new()).priority
+                let mut out = Route::empty();
+                route(&policy, &taxonomy, &inquiry, &assessed, &mut FiredList::default(), &mut out);
+                out.priority
             };
             let (lo, hi) = (a.min(b), a.max(b));
             prop_assert!(priority(lo) <= priority(hi), "{lo} → {}, {hi} → {}", priority(lo), priority(hi));

@@ -2,13 +2,67 @@
 //! group, and the peak-time rule (a callback or ticket instead of a long
 //! chat queue). Pure functions over the inquiry's `QueueSnapshot`.
 
+use std::fmt;
+
 use crate::decision::{Route, Rule, WaitEstimate};
 use crate::domain::{Channel, Lane};
 use crate::inquiry::Inquiry;
 use crate::policy::Policy;
 use crate::queue;
 use crate::queue_state::GroupState;
-use crate::route::Fired;
+use crate::route::FiredList;
+
+/// A wait estimate before it is worded.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Wait {
+    pub position: u32,
+    pub low_s: f64,
+    pub high_s: f64,
+    pub low_seconds: u32,
+    pub high_seconds: u32,
+}
+
+impl Wait {
+    /// Writes the estimate into `out`, reusing its message buffer.
+    pub fn fill(&self, out: &mut WaitEstimate) {
+        out.position = self.position;
+        out.low_seconds = self.low_seconds;
+        out.high_seconds = self.high_seconds;
+        out.message.clear();
+        queue::write_wait(&mut out.message, self.position, self.low_s, self.high_s);
+    }
+}
+
+/// Why a group's wait cannot be estimated.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum NoWait<'a> {
+    NoAgents(&'a str),
+    NoHistory(&'a str),
+    Overloaded {
+        group: &'a str,
+        per_hour: f64,
+        agents: u32,
+    },
+    NoEstimate(&'a str),
+}
+
+impl fmt::Display for NoWait<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            NoWait::NoAgents(g) => write!(f, "no agent online in {g}"),
+            NoWait::NoHistory(g) => write!(f, "no handle-time history for {g}"),
+            NoWait::Overloaded {
+                group,
+                per_hour,
+                agents,
+            } => write!(
+                f,
+                "{group} is overloaded: {per_hour:.0} arrivals/h exceed what {agents} agents can serve"
+            ),
+            NoWait::NoEstimate(g) => write!(f, "no estimate for {g}"),
+        }
+    }
+}
 
 /// The business's local hour of `received_at`, if given.
 pub(crate) fn local_hour(received_at: Option<i64>, utc_offset_minutes: i32) -> Option<u32> {
@@ -25,19 +79,19 @@ pub(crate) fn local_hour(received_at: Option<i64>, utc_offset_minutes: i32) -> O
 /// with an arrival history, a load-based one: arrivals scaled by the hour
 /// and promotion profile, Erlang C (or Erlang A with patience) for the
 /// expected queue, whose length is taken as the position.
-pub(crate) fn estimate(
+pub(crate) fn estimate<'g>(
     policy: &Policy,
-    group: &GroupState,
+    group: &'g GroupState,
     priority: u8,
     hour: Option<u32>,
     promotion: bool,
-) -> Result<WaitEstimate, String> {
-    let name = &group.skill_group;
+) -> Result<Wait, NoWait<'g>> {
+    let name = group.skill_group.as_str();
     if group.agents_online == 0 {
-        return Err(format!("no agent online in {name}"));
+        return Err(NoWait::NoAgents(name));
     }
     if !(group.aht_seconds > 0.0 && group.aht_seconds.is_finite()) {
-        return Err(format!("no handle-time history for {name}"));
+        return Err(NoWait::NoHistory(name));
     }
     let free = group.agents_free();
     let mut ahead = group.ahead_of(priority);
@@ -57,10 +111,11 @@ pub(crate) fn estimate(
             None => queue::erlang_c(lambda, group.aht_seconds, group.agents_online).mean_wait_s,
         };
         let Some(w) = mean_wait else {
-            return Err(format!(
-                "{name} is overloaded: {per_hour:.0} arrivals/h exceed what {} agents can serve",
-                group.agents_online
-            ));
+            return Err(NoWait::Overloaded {
+                group: name,
+                per_hour,
+                agents: group.agents_online,
+            });
         };
         // Little's law: the expected queue is λ·W contacts long.
         ahead = (lambda * w).round().min(u32::MAX as f64) as u32;
@@ -72,22 +127,14 @@ pub(crate) fn estimate(
         group.aht_seconds,
         group.patience_seconds,
     )
-    .ok_or_else(|| format!("no estimate for {name}"))?;
-    let position = ahead.saturating_sub(free);
-    Ok(WaitEstimate {
-        position,
+    .ok_or(NoWait::NoEstimate(name))?;
+    Ok(Wait {
+        position: ahead.saturating_sub(free),
+        low_s: est.low_s,
+        high_s: est.high_s,
         low_seconds: est.low_s.round() as u32,
         high_seconds: est.high_s.round().max(est.low_s.round()) as u32,
-        message: queue::describe_wait(position, est.low_s, est.high_s),
     })
-}
-
-fn fire(fired: &mut Vec<Fired>, rule: Rule, detail: String) {
-    fired.push(Fired {
-        rule,
-        detail,
-        spans: vec![],
-    });
 }
 
 /// The wait for a routed inquiry, with overflow and the peak-time rule
@@ -97,8 +144,8 @@ pub(crate) fn apply(
     policy: &Policy,
     inquiry: &Inquiry<'_>,
     route: &mut Route,
-    fired: &mut Vec<Fired>,
-) -> Option<WaitEstimate> {
+    fired: &mut FiredList,
+) -> Option<Wait> {
     let snapshot = inquiry.queue?;
     if route.lane != Lane::Human || route.channel != Channel::HumanChat {
         return None;
@@ -106,13 +153,13 @@ pub(crate) fn apply(
     let profile = policy.profile(inquiry.industry);
     let hour = local_hour(inquiry.received_at, policy.utc_offset_minutes);
     let Some(group) = snapshot.group(&route.skill_group) else {
-        fire(
-            fired,
+        fired.fire(
             Rule::WaitUnknown,
-            format!(
+            format_args!(
                 "skill group {} not in the queue snapshot",
                 route.skill_group
             ),
+            &[],
         );
         return None;
     };
@@ -121,15 +168,13 @@ pub(crate) fn apply(
         Err(why) => {
             // Too thin to estimate: say why, and offer a callback or a
             // ticket where the profile allows one.
-            let alt = profile.callback_channel();
-            let offer = match alt {
+            match profile.callback_channel() {
                 Some(c) => {
                     route.channel = c;
-                    format!(": offering {c}")
+                    fired.fire(Rule::WaitUnknown, format_args!("{why}: offering {c}"), &[]);
                 }
-                None => String::new(),
-            };
-            fire(fired, Rule::WaitUnknown, format!("{why}{offer}"));
+                None => fired.fire(Rule::WaitUnknown, format_args!("{why}"), &[]),
+            }
             return None;
         }
     };
@@ -141,15 +186,16 @@ pub(crate) fn apply(
         && let Ok(w) = estimate(policy, to, route.priority, hour, snapshot.promotion)
         && w.high_seconds < wait.high_seconds
     {
-        fire(
-            fired,
+        fired.fire(
             Rule::Overflow,
-            format!(
+            format_args!(
                 "{} wait up to {} s > {} s: overflow to {} (up to {} s)",
                 route.skill_group, wait.high_seconds, o.after_seconds, o.to, w.high_seconds
             ),
+            &[],
         );
-        route.skill_group = o.to.clone();
+        route.skill_group.clear();
+        route.skill_group.push_str(&o.to);
         wait = w;
     }
 
@@ -158,18 +204,19 @@ pub(crate) fn apply(
         && wait.high_seconds > limit
         && let Some(c) = profile.callback_channel()
     {
-        let peak = match hour {
-            Some(h) if profile.peak_hours.contains(&(h as u8)) => format!(", peak hour {h}:00"),
-            _ => String::new(),
-        };
-        fire(
-            fired,
-            Rule::PeakWait,
-            format!(
-                "estimated wait up to {} s exceeds {} s{peak}: offering {c}",
+        let peak = hour.filter(|&h| profile.peak_hours.contains(&(h as u8)));
+        fired.fire_with(Rule::PeakWait, [], |d| {
+            use std::fmt::Write as _;
+            let _ = write!(
+                d,
+                "estimated wait up to {} s exceeds {} s",
                 wait.high_seconds, limit
-            ),
-        );
+            );
+            if let Some(h) = peak {
+                let _ = write!(d, ", peak hour {h}:00");
+            }
+            let _ = write!(d, ": offering {c}");
+        });
         route.channel = c;
     }
     Some(wait)
@@ -245,12 +292,13 @@ mod tests {
     #[test]
     fn thin_snapshots_say_why() {
         let p = Policy::default();
-        let e = estimate(&p, &group(0, 0, vec![]), 3, None, false).unwrap_err();
-        assert_eq!(e, "no agent online in g");
+        let g = group(0, 0, vec![]);
+        let e = estimate(&p, &g, 3, None, false).unwrap_err();
+        assert_eq!(e.to_string(), "no agent online in g");
         let mut g = group(3, 3, vec![]);
         g.aht_seconds = 0.0;
         assert_eq!(
-            estimate(&p, &g, 3, None, false).unwrap_err(),
+            estimate(&p, &g, 3, None, false).unwrap_err().to_string(),
             "no handle-time history for g"
         );
         // Load-based: 60/h × 300 s = 20 Erlangs on 3 agents is overloaded.
@@ -258,6 +306,7 @@ mod tests {
         assert!(
             estimate(&p, &g, 3, None, false)
                 .unwrap_err()
+                .to_string()
                 .contains("overloaded")
         );
         let mut g = group(30, 30, vec![]);
