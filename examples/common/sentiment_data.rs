@@ -7,7 +7,7 @@
 //! - Weibo emotion posts (`../shared/data/emotion/smp2020_ewect_virus_train.jsonl`):
 //!   row % 10 == 1 tune, else train; `smp2020_ewect_usual_eval.jsonl` is test only;
 //! - customer-service messages written here: `tests/data/issues/train*.jsonl`
-//!   train, `tests/data/issues/heldout.jsonl` test only.
+//!   train, `tests/data/issues/heldout.jsonl` and `heldout2.jsonl` test only.
 
 #![allow(dead_code)]
 
@@ -132,7 +132,9 @@ pub fn load() -> Result<Vec<Item>, String> {
         ("train.jsonl", Split::Train),
         ("train2.jsonl", Split::Train),
         ("train3.jsonl", Split::Train),
+        ("train4.jsonl", Split::Train),
         ("heldout.jsonl", Split::Test),
+        ("heldout2.jsonl", Split::Test),
     ] {
         let Ok(text) = std::fs::read_to_string(root.join(file)) else {
             continue;

@@ -6,11 +6,13 @@
 use std::path::Path;
 
 /// The labeled files of `tests/data/issues/` whose texts were written here.
-pub const WRITTEN: [&str; 4] = [
+pub const WRITTEN: [&str; 6] = [
     "train.jsonl",
     "train2.jsonl",
     "train3.jsonl",
+    "train4.jsonl",
     "heldout.jsonl",
+    "heldout2.jsonl",
 ];
 
 /// Every `text` of the written files, in file order (repeats kept).
