@@ -128,6 +128,18 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    // Negativity and emotion alone (Engine::sentiment_with): normalize,
+    // scan, the sentiment lexicon pass and the two sentiment models.
+    let mut scratch = engine.scratch();
+    g.bench_function("sentiment", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for l in &lines {
+                n += engine.sentiment_with(&mut scratch, black_box(l)).negative as usize;
+            }
+            n
+        })
+    });
     g.bench_function("triage", |b| {
         b.iter(|| {
             let mut n = 0;
@@ -182,6 +194,7 @@ fn report_ratios(lines: usize) {
     };
     println!("\nratio to jieba_rs::Jieba::cut (same corpus, same run):");
     let names = Stage::ALL.iter().map(|&s| stage_name(s)).chain([
+        "sentiment",
         "triage",
         "triage_with",
         "batch_1",

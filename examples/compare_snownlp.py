@@ -101,7 +101,7 @@ def parse_ours(stdout):
         if not line.startswith("|"):
             continue
         cells = [c.strip() for c in line.strip("|").split("|")]
-        if len(cells) != 7 or cells[0] == "test set" or set(cells[1]) <= set("-:"):
+        if len(cells) != 8 or cells[0] == "test set" or set(cells[1]) <= set("-:"):
             continue
         name = cells[0].lower()
         key = next((k for _, _, k in TEST_SETS if k in name), None)
@@ -109,10 +109,11 @@ def parse_ours(stdout):
             continue
         try:
             n = int(cells[1])
-            acc, p, r, f1, micros = (float(c) for c in cells[2:])
+            acc, p, r, f1, micros, triage_micros = (float(c) for c in cells[2:])
         except ValueError:
             continue
-        rows[key] = {"n": n, "acc": acc, "p": p, "r": r, "f1": f1, "us": micros}
+        rows[key] = {"n": n, "acc": acc, "p": p, "r": r, "f1": f1, "us": micros,
+                     "us_triage": triage_micros}
     return rows, threshold
 
 
@@ -211,7 +212,8 @@ def main():
             "acc kefu", "acc snownlp", "Δ acc (kefu − snownlp, pts)",
             "neg P kefu", "neg P snownlp", "neg R kefu", "neg R snownlp",
             "neg F1 kefu", "neg F1 snownlp",
-            "µs/inq kefu", "µs/inq snownlp", "speed ratio (snownlp / kefu)"]
+            "µs/inq kefu sentiment", "µs/inq kefu triage", "µs/inq snownlp",
+            "speed ratio (snownlp / kefu sentiment)", "speed ratio (snownlp / kefu triage)"]
     print()
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
@@ -223,19 +225,23 @@ def main():
             n = str(s["n"])
         delta = (o["acc"] - s["acc"]) * 100 if "acc" in o else None
         ratio = s["us"] / o["us"] if o.get("us") else None
+        ratio_triage = s["us"] / o["us_triage"] if o.get("us_triage") else None
         cells = [label, n,
                  fmt(o.get("acc"), ".3f"), fmt(s["acc"], ".3f"), fmt(delta, "+.1f"),
                  fmt(o.get("p"), ".3f"), fmt(s["p"], ".3f"),
                  fmt(o.get("r"), ".3f"), fmt(s["r"], ".3f"),
                  fmt(o.get("f1"), ".3f"), fmt(s["f1"], ".3f"),
-                 fmt(o.get("us"), ".1f"), fmt(s["us"], ".1f"),
-                 fmt(ratio, ".0f") + ("×" if ratio is not None else "")]
+                 fmt(o.get("us"), ".1f"), fmt(o.get("us_triage"), ".1f"), fmt(s["us"], ".1f"),
+                 fmt(ratio, ".0f") + ("×" if ratio is not None else ""),
+                 fmt(ratio_triage, ".0f") + ("×" if ratio_triage is not None else "")]
         print("| " + " | ".join(cells) + " |")
 
     print()
-    print("Timing: kefu-triage's µs/inquiry is the WHOLE triage (normalize, mask, segment, "
-          "classify, sentiment, route); snownlp's is sentiment alone "
-          "(`SnowNLP(text).sentiments`), model loading excluded for both.")
+    print("Timing: kefu sentiment is `Engine::sentiment_with` (normalize, lexicon scan, "
+          "negativity and emotion models), the same figures triage reports; kefu triage is "
+          "the WHOLE triage (also PII masking, issue type, routing, the explained decision); "
+          "snownlp's is sentiment alone (`SnowNLP(text).sentiments`), model loading excluded "
+          "for all.")
     thr = f"threshold {threshold:.2f}" if threshold is not None else "policy negativity_threshold"
     print(f"Negative = kefu-triage sentiment.negative ({thr}); snownlp sentiments < 0.5.")
     errors = ", ".join(f"{label}: {s['errors']}" for label, _, s in results)

@@ -46,8 +46,10 @@ fn run() -> Result<(), String> {
     let engine = Engine::default();
     let threshold = engine.policy().negativity_threshold;
     println!("threshold (policy negativity_threshold): {threshold:.2}\n");
-    println!("| test set | n | accuracy | neg precision | neg recall | neg F1 | µs / inquiry |");
-    println!("|---|---|---|---|---|---|---|");
+    println!(
+        "| test set | n | accuracy | neg precision | neg recall | neg F1 | µs / inquiry (sentiment) | µs / inquiry (whole triage) |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
     let mut scratch = engine.scratch();
     for (name, source, file) in [
         (
@@ -70,17 +72,26 @@ fn run() -> Result<(), String> {
             .iter()
             .filter(|i| i.source == source && i.split == Split::Test)
             .collect();
+        // Sentiment alone (`Engine::sentiment_with`), then the whole triage,
+        // each timed over the split; both must agree.
         let start = Instant::now();
         let decisions: Vec<_> = test
             .iter()
-            .map(|i| {
-                engine
-                    .triage_with(&mut scratch, &Inquiry::new(&i.text))
-                    .sentiment
-                    .clone()
-            })
+            .map(|i| engine.sentiment_with(&mut scratch, &i.text))
             .collect();
         let micros = start.elapsed().as_secs_f64() * 1e6 / test.len().max(1) as f64;
+        let start = Instant::now();
+        let mut disagree = 0;
+        for (i, d) in test.iter().zip(&decisions) {
+            let t = engine.triage_with(&mut scratch, &Inquiry::new(&i.text));
+            disagree += (t.sentiment != *d) as usize;
+        }
+        let triage_micros = start.elapsed().as_secs_f64() * 1e6 / test.len().max(1) as f64;
+        if disagree > 0 {
+            return Err(format!(
+                "{name}: Engine::sentiment and triage disagree on {disagree} texts"
+            ));
+        }
         let (mut tp, mut fp, mut tn, mut fneg) = (0, 0, 0, 0);
         for (i, d) in test.iter().zip(&decisions) {
             match (d.negative, i.negative) {
@@ -99,7 +110,7 @@ fn run() -> Result<(), String> {
         };
         let acc = (tp + tn) as f64 / test.len().max(1) as f64;
         println!(
-            "| {name} | {} | {acc:.3} | {p:.3} | {r:.3} | {f1:.3} | {micros:.1} |",
+            "| {name} | {} | {acc:.3} | {p:.3} | {r:.3} | {f1:.3} | {micros:.1} | {triage_micros:.1} |",
             test.len()
         );
         if source == Source::EmotionEval {

@@ -111,7 +111,7 @@ pub struct LabelScore {
 }
 
 /// How negative the customer is.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SentimentAssessment {
     /// Probability-like negativity in 0..=1.
     pub negativity: f32,

@@ -308,7 +308,7 @@ impl Engine {
             scopes: &s.sentiment.scopes,
             lexicon_sums: &s.sentiment.sums,
         };
-        inner.models.score(&input, &mut s.sums);
+        inner.models.score(&input, &mut s.sums, true);
         let models = &inner.models;
         inner.issue.probabilities(
             &inner.taxonomy,
@@ -482,6 +482,51 @@ impl Engine {
             &s.signals,
             &mut s.sentiment,
         );
+    }
+
+    /// Negativity and emotion of `text` alone, as [`Engine::triage`] would
+    /// report them in [`Decision::sentiment`] under the base policy, without
+    /// the personal-data, issue-type and routing stages: for scoring reviews
+    /// or comments in bulk.
+    ///
+    /// ```
+    /// use kefu_triage::{Emotion, Engine};
+    /// let engine = Engine::default();
+    /// let s = engine.sentiment("什么破质量，气死我了！！");
+    /// assert!(s.negative);
+    /// assert_eq!(s.emotion, Emotion::Anger);
+    /// assert!(!engine.sentiment("挺好的，谢谢").negative);
+    /// ```
+    pub fn sentiment(&self, text: &str) -> SentimentAssessment {
+        self.sentiment_with(&mut self.scratch(), text)
+    }
+
+    /// [`Engine::sentiment`] reusing `scratch`'s buffers; allocates nothing
+    /// once warm.
+    pub fn sentiment_with(&self, scratch: &mut Scratch, text: &str) -> SentimentAssessment {
+        let inner = &*self.inner;
+        let policy = &inner.policy;
+        let s = scratch;
+        s.norm
+            .update(truncate_at_boundary(text, policy.max_text_bytes));
+        self.stage_scan(s);
+        self.sentiment_pass(s);
+        let input = ModelInput {
+            text: s.norm.text(),
+            tokens: &[],
+            cue_sums: &[],
+            entity_kinds: &[],
+            scopes: &s.sentiment.scopes,
+            lexicon_sums: &s.sentiment.sums,
+        };
+        inner.models.score(&input, &mut s.sums, false);
+        inner.sentiment.apply_models(
+            inner.models.sentiment.as_ref(),
+            inner.models.emotion.as_ref(),
+            &s.sums,
+            &mut s.sentiment,
+        );
+        assessment(&s.sentiment, policy)
     }
 
     /// Triage one inquiry. Never fails and never panics, whatever the text.
@@ -678,16 +723,7 @@ impl Engine {
                 label: inner.taxonomy.entries[i].label.clone(),
                 score: p,
             }));
-        d.sentiment = SentimentAssessment {
-            negativity,
-            negative: negativity >= policy.negativity_threshold,
-            emotion: s.sentiment.emotion,
-            emotion_score: if s.sentiment.emotion == Emotion::None {
-                0.0
-            } else {
-                s.sentiment.emotion_score
-            },
-        };
+        d.sentiment = assessment(&s.sentiment, policy);
 
         let profile = policy.profile(inquiry.industry);
         set_opt(
@@ -732,6 +768,20 @@ impl Engine {
             set_opt(&mut out.carrier, e.carrier, &mut pools.strings);
         }
         set_opt(&mut d.variant, variant, &mut pools.strings);
+    }
+}
+
+/// The public form of the sentiment stage's output.
+fn assessment(out: &SentimentOutput, policy: &Policy) -> SentimentAssessment {
+    SentimentAssessment {
+        negativity: out.negativity,
+        negative: out.negativity >= policy.negativity_threshold,
+        emotion: out.emotion,
+        emotion_score: if out.emotion == Emotion::None {
+            0.0
+        } else {
+            out.emotion_score
+        },
     }
 }
 

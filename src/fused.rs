@@ -190,15 +190,19 @@ impl Models {
         }
     }
 
-    /// All three models' feature sums for one message.
-    pub fn score(&self, input: &ModelInput<'_>, sums: &mut ModelSums) {
+    /// All three models' feature sums for one message; with `issue` false,
+    /// only the negativity and emotion models'.
+    pub fn score(&self, input: &ModelInput<'_>, sums: &mut ModelSums, issue: bool) {
         let reset = |v: &mut Vec<f32>, n: usize| {
             v.clear();
             v.resize(n, 0.0);
         };
         reset(
             &mut sums.issue,
-            self.issue.as_ref().map_or(0, |m| m.model.stride()),
+            self.issue
+                .as_ref()
+                .filter(|_| issue)
+                .map_or(0, |m| m.model.stride()),
         );
         reset(
             &mut sums.sentiment,
@@ -209,7 +213,7 @@ impl Models {
             self.emotion.as_ref().map_or(0, LinearModel::stride),
         );
         let (mut issue_count, mut sentiment_count) = (0usize, 0usize);
-        const ISSUE: u8 = 1;
+        let issue_bit: u8 = if issue && self.issue.is_some() { 1 } else { 0 };
         const SENTIMENT: u8 = 2;
 
         // Character n-grams: the issue model reads them all; the sentiment
@@ -231,14 +235,18 @@ impl Models {
             }
             let c = fold(c);
             let free = !in_scope;
-            let which = ISSUE | if free { SENTIMENT } else { 0 };
-            self.add(unigram_hash(c), 1.0, which, sums);
+            let which = issue_bit | if free { SENTIMENT } else { 0 };
+            if which != 0 {
+                self.add(unigram_hash(c), 1.0, which, sums);
+            }
             issue_count += 1;
             sentiment_count += free as usize;
             if let Some(p) = prev {
                 let both = free && prev_free;
-                let h = bigram_hash(p, c);
-                self.add(h, 1.0, ISSUE | if both { SENTIMENT } else { 0 }, sums);
+                let which = issue_bit | if both { SENTIMENT } else { 0 };
+                if which != 0 {
+                    self.add(bigram_hash(p, c), 1.0, which, sums);
+                }
                 issue_count += 1;
                 sentiment_count += both as usize;
             }
@@ -247,7 +255,7 @@ impl Models {
         }
 
         // Tokens, cue scores and entity kinds: the issue model only.
-        if self.issue.is_some() {
+        if issue_bit != 0 {
             for &(a, b) in input.tokens {
                 let Some(tok) = input.text.get(a as usize..b as usize) else {
                     continue;
@@ -259,12 +267,12 @@ impl Models {
                     .chars()
                     .map(fold)
                     .fold(feed(FNV_OFFSET, b"w"), feed_char);
-                self.add(h, 1.0, ISSUE, sums);
+                self.add(h, 1.0, issue_bit, sums);
                 issue_count += 1;
             }
             for (&w, &h) in input.cue_sums.iter().zip(&self.cue_hashes) {
                 if w > 0.0 {
-                    self.add(h, w, ISSUE, sums);
+                    self.add(h, w, issue_bit, sums);
                     issue_count += 1;
                 }
             }
@@ -272,7 +280,7 @@ impl Models {
                 self.add(
                     feed(feed(FNV_OFFSET, b"e"), kind.as_bytes()),
                     1.0,
-                    ISSUE,
+                    issue_bit,
                     sums,
                 );
                 issue_count += 1;

@@ -89,6 +89,12 @@ proptest! {
     }
 
     #[test]
+    fn sentiment_alone_matches_triage(text in inquiry_text()) {
+        let alone = ENGINE.sentiment(&text);
+        prop_assert_eq!(alone, ENGINE.triage(&Inquiry::new(&text)).sentiment);
+    }
+
+    #[test]
     fn same_input_same_decision(text in inquiry_text()) {
         let a = ENGINE.triage(&Inquiry::new(&text));
         let mut scratch = ENGINE.scratch();

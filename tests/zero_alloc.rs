@@ -4,7 +4,8 @@
 //! the written corpus is triaged in several contexts (new, returning and VIP
 //! customers, every industry, with and without a queue snapshot, so that
 //! wait estimates, overflow and peak-time offers run too). After warm-up
-//! passes over the same inquiries, a further pass must not allocate at all.
+//! passes over the same inquiries, a further pass must not allocate at all;
+//! nor may `Engine::sentiment_with`.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -75,10 +76,10 @@ fn triage_with_allocates_nothing_once_warm() {
         .collect();
 
     let mut scratch = engine.scratch();
-    let mut run = || {
+    let run = |scratch: &mut kefu_triage::Scratch| {
         let (mut reasons, mut waits) = (0, 0);
         for q in &inquiries {
-            let d = engine.triage_with(&mut scratch, q);
+            let d = engine.triage_with(scratch, q);
             reasons += d.reasons.len();
             waits += d.wait.is_some() as usize;
         }
@@ -87,10 +88,10 @@ fn triage_with_allocates_nothing_once_warm() {
     // Warm-up: buffers grow to the largest inquiry, and the spare reasons
     // and evidence settle (each keeps the largest buffer it ever held).
     for _ in 0..3 {
-        run();
+        run(&mut scratch);
     }
     let before = allocations();
-    let (reasons, waits) = run();
+    let (reasons, waits) = run(&mut scratch);
     let during = allocations() - before;
     assert!(reasons > inquiries.len(), "every decision has reasons");
     assert!(waits > 100, "wait estimates ran ({waits})");
@@ -100,6 +101,18 @@ fn triage_with_allocates_nothing_once_warm() {
         "{during} allocations over {} warm inquiries",
         inquiries.len()
     );
+
+    // The sentiment-only path too, on the same warm scratch.
+    for t in &texts {
+        let _ = engine.sentiment_with(&mut scratch, t);
+    }
+    let before = allocations();
+    let mut negative = 0;
+    for t in &texts {
+        negative += engine.sentiment_with(&mut scratch, t).negative as usize;
+    }
+    assert_eq!(allocations() - before, 0, "sentiment_with allocated");
+    assert!(negative > 0);
 
     // The counter works: a fresh scratch allocates.
     let before = allocations();
