@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder};
 
 use crate::domain::{Emotion, IssueLabel};
 use crate::error::{Error, Problem, Result};
@@ -354,9 +354,14 @@ pub(crate) struct Hit {
 }
 
 /// All cue lexicons compiled into one automaton.
-#[derive(Clone, Debug)]
+///
+/// A character-wise double-array Aho–Corasick automaton (daachorse): one
+/// transition per character instead of one per UTF-8 byte. On the bench
+/// corpus the scan costs 0.28x `Jieba::cut`, against 0.51x with aho-corasick's
+/// contiguous NFA; its DFA was as fast but added 5 MiB of peak memory.
+#[derive(Clone)]
 pub(crate) struct Cues {
-    ac: AhoCorasick,
+    ac: CharwiseDoubleArrayAhoCorasick<u32>,
     patterns: Vec<PatternInfo>,
     entries: Vec<CueEntry>,
 }
@@ -446,9 +451,8 @@ impl CueSet {
             };
             entries.push(e);
         }
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(&pats)
+        let ac = CharwiseDoubleArrayAhoCorasickBuilder::new()
+            .build_with_values(pats.iter().zip(0u32..))
             .map_err(|e| Error::data("<lexicons>", 0, Problem::OutOfRange, e.to_string()))?;
         Ok(Cues {
             ac,
@@ -458,13 +462,23 @@ impl CueSet {
     }
 }
 
+impl std::fmt::Debug for Cues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cues")
+            .field("patterns", &self.patterns.len())
+            .field("entries", &self.entries.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Cues {
     /// Finds every cue in `text`, leftmost-longest within each family.
     pub fn scan(&self, text: &str, scratch: &mut ScanScratch) {
         scratch.all.clear();
         let bytes = text.as_bytes();
         for m in self.ac.find_overlapping_iter(text) {
-            let info = &self.patterns[m.pattern().as_usize()];
+            let pattern = m.value();
+            let info = &self.patterns[pattern as usize];
             if info.ascii_start && m.start() > 0 && bytes[m.start() - 1].is_ascii_alphanumeric() {
                 continue;
             }
@@ -476,7 +490,7 @@ impl Cues {
                 continue;
             }
             scratch.all.push(Hit {
-                pattern: m.pattern().as_u32(),
+                pattern,
                 start: m.start() as u32,
                 end: m.end() as u32,
             });

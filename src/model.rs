@@ -66,6 +66,8 @@ pub(crate) struct LinearModel {
     /// (the 2-class negativity model stays unpadded: its 70k rows would
     /// double).
     stride: usize,
+    /// Number of feature rows (kept when the weights are dropped).
+    n_rows: usize,
 }
 
 impl LinearModel {
@@ -180,6 +182,7 @@ impl LinearModel {
             norm,
             bias,
             rows,
+            n_rows: weights.len() / stride.max(1),
             weights,
             stride,
         })
@@ -187,13 +190,19 @@ impl LinearModel {
 
     /// Number of feature rows.
     pub fn len(&self) -> usize {
-        self.weights.len() / self.stride.max(1)
+        self.n_rows
     }
 
     /// Moves out the map from feature hash to row (the fused table takes
     /// over lookups; keeping both cost ~3 MiB of peak memory).
     pub fn take_rows(&mut self) -> impl Iterator<Item = (u64, u32)> {
         std::mem::take(&mut self.rows).into_iter()
+    }
+
+    /// Frees the weights once the fused table holds a copy; `row` must not
+    /// be called afterwards.
+    pub fn drop_weights(&mut self) {
+        self.weights = Vec::new();
     }
 
     /// The weights of a row: one per class, padded with zeros to
