@@ -84,6 +84,8 @@ pub(crate) struct IssueInput<'a> {
     pub hits: &'a [Hit],
     /// jieba tokens, when the engine segments.
     pub tokens: Option<&'a [(u32, u32)]>,
+    /// Personal data found, in normalized byte spans.
+    pub pii: &'a [crate::pii::PiiMatch],
     pub entity_kinds: &'a [&'static str],
 }
 
@@ -140,6 +142,7 @@ impl IssueScorer {
             input.tokens.unwrap_or_default(),
             cue_names.as_slice(),
             input.entity_kinds,
+            input.pii,
             &mut out.buf,
             emit,
         );

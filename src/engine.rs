@@ -305,6 +305,7 @@ impl Engine {
             tokens: &s.tokens,
             cue_sums: &s.issue.cue_sums,
             entity_kinds: &s.entity_kinds,
+            pii: &s.pii,
             scopes: &s.sentiment.scopes,
             lexicon_sums: &s.sentiment.sums,
         };
@@ -516,6 +517,7 @@ impl Engine {
             tokens: &[],
             cue_sums: &[],
             entity_kinds: &[],
+            pii: &[],
             scopes: &s.sentiment.scopes,
             lexicon_sums: &s.sentiment.sums,
         };
@@ -897,6 +899,7 @@ fn issue_input(s: &Scratch, segmented: bool) -> IssueInput<'_> {
         text: s.norm.text(),
         hits: &s.scan.families[Family::Issue as usize],
         tokens: segmented.then_some(&s.tokens[..]),
+        pii: &s.pii,
         entity_kinds: &s.entity_kinds,
     }
 }

@@ -2,12 +2,15 @@
 //!
 //! A feature is a short string with a one-letter prefix: `u` a character,
 //! `b` a character bigram, `w` a jieba token, `q` an issue-cue label (valued
-//! by the cue weights), `e` an entity kind. ASCII digits are folded to `0`
+//! by the cue weights), `e` an entity kind, `p` a kind of personal data
+//! (whose characters give no n-grams to the issue model: the digits of a
+//! phone number say nothing of the issue, and read like a tracking
+//! number's). ASCII digits are folded to `0`
 //! so that every order number looks alike. The same function feeds the
 //! training tool (which keeps the strings) and the engine (which hashes them
 //! into the model's table), so the two can never disagree.
 
-use crate::sentiment::Scope;
+use crate::pii::PiiMatch;
 
 /// 64-bit FNV-1a: stable across processes, platforms and crate versions.
 pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
@@ -74,11 +77,12 @@ pub(crate) fn skip(c: char) -> bool {
 
 /// Calls `emit` for the character unigrams (`u`) and bigrams (`b`) of
 /// `text`, except for characters inside a scope (a negated polar word with
-/// its negator, a sarcasm marker): those speak through the lexicon sums
-/// instead. `scopes` are sorted, non-overlapping byte spans.
-pub(crate) fn for_each_text_feature(
+/// its negator, a sarcasm marker, personal data): those speak through the
+/// lexicon sums or the `p` features instead. `scopes` are sorted,
+/// non-overlapping byte spans.
+pub(crate) fn for_each_text_feature<S: Copy>(
     text: &str,
-    scopes: &[(u32, u32, Scope)],
+    scopes: &[(u32, u32, S)],
     buf: &mut String,
     emit: &mut impl FnMut(&str, f32),
 ) {
@@ -120,10 +124,15 @@ pub(crate) fn for_each_feature(
     tokens: &[(u32, u32)],
     cues: &[(&str, f32)],
     entities: &[&str],
+    pii: &[PiiMatch],
     buf: &mut String,
     mut emit: impl FnMut(&str, f32),
 ) {
-    for_each_text_feature(text, &[], buf, &mut emit);
+    let masked: Vec<(u32, u32, ())> = pii
+        .iter()
+        .map(|p| (p.start as u32, p.end as u32, ()))
+        .collect();
+    for_each_text_feature(text, &masked, buf, &mut emit);
     for &(a, b) in tokens {
         let Some(tok) = text.get(a as usize..b as usize) else {
             continue;
@@ -147,6 +156,12 @@ pub(crate) fn for_each_feature(
         buf.clear();
         buf.push('e');
         buf.push_str(kind);
+        emit(buf, 1.0);
+    }
+    for p in pii {
+        buf.clear();
+        buf.push('p');
+        buf.push_str(p.kind.as_str());
         emit(buf, 1.0);
     }
 }
@@ -184,6 +199,25 @@ mod tests {
     }
 
     #[test]
+    fn personal_data_gives_its_kind_not_its_digits() {
+        use crate::pii::PiiKind;
+        let text = "电话13812345678快递";
+        let phone = PiiMatch {
+            kind: PiiKind::Phone,
+            start: 6,
+            end: 17,
+        };
+        let mut out = Vec::new();
+        for_each_feature(text, &[], &[], &[], &[phone], &mut String::new(), |f, _| {
+            out.push(f.to_string())
+        });
+        assert_eq!(
+            out,
+            ["u电", "u话", "b电话", "u快", "u递", "b快递", "pphone"]
+        );
+    }
+
+    #[test]
     fn features_of_a_short_text() {
         let mut out = Vec::new();
         let mut buf = String::new();
@@ -192,6 +226,7 @@ mod tests {
             &[(0, 6), (6, 10)],
             &[("logistics", 1.5)],
             &["tracking_number"],
+            &[],
             &mut buf,
             |f, v| out.push((f.to_string(), v)),
         );

@@ -122,6 +122,9 @@ pub(crate) struct ModelInput<'a> {
     /// Cue score per taxonomy label.
     pub cue_sums: &'a [f32],
     pub entity_kinds: &'a [&'static str],
+    /// Personal data (sorted normalized spans): the issue model reads its
+    /// kind (`p…`), not its characters.
+    pub pii: &'a [crate::pii::PiiMatch],
     /// Negated and sarcastic spans the sentiment models skip.
     pub scopes: &'a [(u32, u32, Scope)],
     /// The sentiment lexicon sums, in `SUM_FEATURES` order.
@@ -285,40 +288,50 @@ impl Models {
 
         // Character n-grams: the issue model reads them all; the sentiment
         // models skip characters inside a scope and bigrams that touch one.
+        // Personal data is skipped the same way by the issue model.
         let scopes = input.scopes;
-        let mut next_scope = 0;
+        let pii = input.pii;
+        let (mut next_scope, mut next_pii) = (0, 0);
         let mut prev: Option<char> = None;
-        let mut prev_free = false;
+        let (mut prev_free, mut prev_open) = (false, false);
         for (i, c) in input.text.char_indices() {
             let i = i as u32;
             while next_scope < scopes.len() && scopes[next_scope].1 <= i {
                 next_scope += 1;
             }
+            while next_pii < pii.len() && pii[next_pii].end as u32 <= i {
+                next_pii += 1;
+            }
             let in_scope = scopes.get(next_scope).is_some_and(|s| s.0 <= i);
+            let in_pii = pii.get(next_pii).is_some_and(|p| p.start as u32 <= i);
             if skip(c) {
                 prev = None;
                 prev_free = false;
+                prev_open = false;
                 continue;
             }
             let c = fold(c);
-            let free = !in_scope;
-            let which = issue_bit | if free { SENTIMENT } else { 0 };
+            // `free`: read by the sentiment models; `open`: by the issue model.
+            let (free, open) = (!in_scope, !in_pii);
+            let which = if open { issue_bit } else { 0 } | if free { SENTIMENT } else { 0 };
             if which != 0 {
                 self.add(unigram_hash(c), 1.0, which, sums);
             }
-            issue_count += 1;
+            issue_count += open as usize;
             sentiment_count += free as usize;
             if let Some(p) = prev {
-                let both = free && prev_free;
-                let which = issue_bit | if both { SENTIMENT } else { 0 };
+                let (both_free, both_open) = (free && prev_free, open && prev_open);
+                let which =
+                    if both_open { issue_bit } else { 0 } | if both_free { SENTIMENT } else { 0 };
                 if which != 0 {
                     self.add(bigram_hash(p, c), 1.0, which, sums);
                 }
-                issue_count += 1;
-                sentiment_count += both as usize;
+                issue_count += both_open as usize;
+                sentiment_count += both_free as usize;
             }
             prev = Some(c);
             prev_free = free;
+            prev_open = open;
         }
 
         // Tokens, cue scores and entity kinds: the issue model only.
@@ -350,6 +363,11 @@ impl Models {
                     issue_bit,
                     sums,
                 );
+                issue_count += 1;
+            }
+            for p in pii {
+                let kind = p.kind.as_str().as_bytes();
+                self.add(feed(feed(FNV_OFFSET, b"p"), kind), 1.0, issue_bit, sums);
                 issue_count += 1;
             }
         }
