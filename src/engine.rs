@@ -99,6 +99,9 @@ impl Default for Engine {
     }
 }
 
+/// Inquiries a [`Engine::triage_batch`] thread takes at a time.
+pub const BATCH_BLOCK: usize = 256;
+
 /// The classifier's verdict on the current inquiry.
 #[derive(Clone, Copy, Debug, Default)]
 struct Verdict {
@@ -557,9 +560,11 @@ impl Engine {
     }
 
     /// Triage many inquiries, in order, for offline work. With
-    /// `threads > 1` the inquiries are split into that many contiguous
-    /// chunks triaged on scoped threads, each with its own scratch; the
-    /// decisions are the same as one by one (the engine is deterministic).
+    /// `threads > 1` they are triaged on that many scoped threads, each with
+    /// its own scratch, taking blocks of [`BATCH_BLOCK`] inquiries in turn
+    /// (so long messages bunched together do not leave one thread idle);
+    /// the decisions are the same as one by one (the engine is
+    /// deterministic).
     ///
     /// ```
     /// use kefu_triage::{Engine, Inquiry};
@@ -572,7 +577,8 @@ impl Engine {
     /// assert_eq!(parallel[1].route.lane, kefu_triage::Lane::Human);
     /// ```
     pub fn triage_batch(&self, inquiries: &[Inquiry<'_>], threads: usize) -> Vec<Decision> {
-        let threads = threads.clamp(1, inquiries.len().max(1));
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let threads = threads.clamp(1, inquiries.len().div_ceil(BATCH_BLOCK).max(1));
         if threads == 1 {
             let mut scratch = self.scratch();
             return inquiries
@@ -580,16 +586,26 @@ impl Engine {
                 .map(|q| self.triage_owned(&mut scratch, q))
                 .collect();
         }
-        let chunk = inquiries.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = inquiries
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
+        let blocks: Vec<&[Inquiry<'_>]> = inquiries.chunks(BATCH_BLOCK).collect();
+        let next = AtomicUsize::new(0);
+        let mut done: Vec<(usize, Vec<Decision>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
                         let mut scratch = self.scratch();
-                        part.iter()
-                            .map(|q| self.triage_owned(&mut scratch, q))
-                            .collect::<Vec<_>>()
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(block) = blocks.get(i) else {
+                                break;
+                            };
+                            let out = block
+                                .iter()
+                                .map(|q| self.triage_owned(&mut scratch, q))
+                                .collect();
+                            mine.push((i, out));
+                        }
+                        mine
                     })
                 })
                 .collect();
@@ -602,7 +618,13 @@ impl Engine {
                     Err(payload) => std::panic::resume_unwind(payload),
                 })
                 .collect()
-        })
+        });
+        done.sort_unstable_by_key(|d| d.0);
+        let mut out = Vec::with_capacity(inquiries.len());
+        for (_, block) in done {
+            out.extend(block);
+        }
+        out
     }
 
     /// Triage one inquiry reusing `scratch`'s buffers, for hot loops: the

@@ -89,7 +89,7 @@ pub use decision::{
     Route, Rule, SentimentAssessment, WaitEstimate,
 };
 pub use domain::{Channel, Emotion, Industry, IssueLabel, Lane, Tier, UnknownName};
-pub use engine::{Engine, EngineBuilder, Scratch, Stage};
+pub use engine::{BATCH_BLOCK, Engine, EngineBuilder, Scratch, Stage};
 pub use error::{Error, Problem, Result};
 pub use inquiry::{Customer, Inquiry};
 pub use lexicon::Lexicon;

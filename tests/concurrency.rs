@@ -187,3 +187,21 @@ fn clones_of_the_engine_share_and_agree() {
         assert_eq!(h.join().expect("worker panicked"), want);
     }
 }
+
+/// `triage_batch` on several threads returns, in input order, exactly the
+/// decisions of `triage` one by one (blocks are taken in turn, so results
+/// arrive out of order and must be put back).
+#[test]
+fn batch_on_threads_keeps_order_and_decisions() {
+    let items = items();
+    let engine = Engine::default();
+    let inquiries: Vec<Inquiry> = items.iter().map(inquiry).collect();
+    assert!(inquiries.len() > 4 * kefu_triage::BATCH_BLOCK);
+    let one_by_one: Vec<_> = inquiries.iter().map(|q| engine.triage(q)).collect();
+    for threads in [1, 2, 3, 8] {
+        let batch = engine.triage_batch(&inquiries, threads);
+        assert_eq!(batch.len(), one_by_one.len());
+        assert!(batch == one_by_one, "{threads} threads differ");
+    }
+    assert!(engine.triage_batch(&[], 4).is_empty());
+}
