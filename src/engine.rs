@@ -222,9 +222,9 @@ impl Engine {
     /// Steps 1–4 of the pipeline: normalize, find personal data and
     /// entities, segment (when the issue model reads tokens), scan the
     /// lexicons.
-    fn analyze(&self, s: &mut Scratch, raw: &str) {
+    fn analyze(&self, s: &mut Scratch, raw: &str, policy: &Policy) {
         s.norm.update(raw);
-        self.stage_mask(s, raw);
+        self.stage_mask(s, raw, policy);
         if self.inner.word_features {
             self.stage_segment(s);
         } else {
@@ -235,7 +235,7 @@ impl Engine {
 
     /// Step 2: personal data (mapped to raw spans, masked into the
     /// scratch's `masked`) and entities.
-    fn stage_mask(&self, s: &mut Scratch, raw: &str) {
+    fn stage_mask(&self, s: &mut Scratch, raw: &str, policy: &Policy) {
         let detector = &self.inner.detector;
         let text = s.norm.text();
         detector.find_pii(text, &mut s.pii);
@@ -253,7 +253,7 @@ impl Engine {
         s.entity_kinds
             .extend(s.entities.iter().map(|e| e.kind.as_str()));
         s.masked.clear();
-        let style = self.inner.policy.mask_style;
+        let style = policy.mask_style;
         pii::mask_into(raw, &s.raw_pii, style, &mut s.masked);
     }
 
@@ -325,6 +325,7 @@ impl Engine {
             models.sentiment.as_ref(),
             models.emotion.as_ref(),
             &s.sums,
+            policy,
             &mut s.sentiment,
         );
         let other = inner.taxonomy.other;
@@ -402,7 +403,7 @@ impl Engine {
         let (policy, _) = self.policy_for(inquiry);
         match stage {
             Stage::Normalize => scratch.norm.update(raw),
-            Stage::Mask => self.stage_mask(scratch, raw),
+            Stage::Mask => self.stage_mask(scratch, raw, policy),
             Stage::Segment => self.stage_segment(scratch),
             Stage::Scan => self.stage_scan(scratch),
             Stage::Classify => self.stage_classify(scratch, policy, inquiry),
@@ -430,7 +431,7 @@ impl Engine {
         let inner = &*self.inner;
         let raw = truncate_at_boundary(text, inner.policy.max_text_bytes);
         let mut s = self.scratch();
-        self.analyze(&mut s, raw);
+        self.analyze(&mut s, raw, &inner.policy);
         let input = issue_input(&s, inner.word_features);
         let mut out = IssueOutput::default();
         inner
@@ -459,7 +460,7 @@ impl Engine {
         let inner = &*self.inner;
         let raw = truncate_at_boundary(text, inner.policy.max_text_bytes);
         let mut s = self.scratch();
-        self.analyze(&mut s, raw);
+        self.analyze(&mut s, raw, &inner.policy);
         self.sentiment_pass(&mut s);
         let mut features = Vec::new();
         inner
@@ -529,6 +530,7 @@ impl Engine {
             inner.models.sentiment.as_ref(),
             inner.models.emotion.as_ref(),
             &s.sums,
+            policy,
             &mut s.sentiment,
         );
         assessment(&s.sentiment, policy)
@@ -554,7 +556,7 @@ impl Engine {
     pub fn mask_into(&self, scratch: &mut Scratch, text: &str, out: &mut String) {
         let raw = truncate_at_boundary(text, self.inner.policy.max_text_bytes);
         scratch.norm.update(raw);
-        self.stage_mask(scratch, raw);
+        self.stage_mask(scratch, raw, &self.inner.policy);
         out.push_str(&scratch.masked);
         // Text past the length limit is not scanned, so it is not logged.
     }
@@ -666,7 +668,7 @@ impl Engine {
         let full = inquiry.text;
         let raw = truncate_at_boundary(full, policy.max_text_bytes);
 
-        self.analyze(s, raw);
+        self.analyze(s, raw, policy);
         self.stage_classify(s, policy, inquiry);
         let wait = self.stage_policy(s, policy, inquiry, &mut d.route);
         let Verdict {
@@ -1121,7 +1123,7 @@ impl EngineBuilder {
                 emotion_model,
                 &taxonomy,
             );
-            let sentiment = SentimentScorer::new(&policy);
+            let sentiment = SentimentScorer::default();
             let built = OnceLock::new();
             if let Some(handle) = jieba {
                 match handle.join() {

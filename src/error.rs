@@ -59,7 +59,8 @@ pub enum Error {
 pub enum Problem {
     /// The first line is not the expected `#! kefu-triage <kind> v1` header.
     BadHeader,
-    /// A line has the wrong number of tab-separated columns.
+    /// A line has the wrong number of columns (tab-separated in the `.tsv`
+    /// lexicons, space-separated in the jieba user dictionary).
     WrongColumnCount,
     /// A pattern or word is empty after normalization.
     EmptyPattern,
@@ -87,7 +88,7 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Problem::BadHeader => "bad or missing format header",
-            Problem::WrongColumnCount => "wrong number of tab-separated columns",
+            Problem::WrongColumnCount => "wrong number of columns",
             Problem::EmptyPattern => "empty pattern",
             Problem::BadWeight => "bad weight",
             Problem::UnknownKind => "unknown kind",

@@ -342,7 +342,7 @@ mod tests {
             ),
             (
                 format!("{head}bias\t0\tx\n"),
-                "m.tsv:5: wrong number of tab-separated columns: \"0\\tx\"",
+                "m.tsv:5: wrong number of columns: \"0\\tx\"",
             ),
             (
                 format!("{head}bias\t0\nu好\t3:1\n"),

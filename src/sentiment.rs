@@ -35,19 +35,13 @@ const SCOPE_BYTES: u32 = 6;
 pub(crate) struct SentimentScorer {
     pub scale: f32,
     pub bias: f32,
-    /// `Policy::negativity_threshold`.
-    pub negative_threshold: f32,
-    /// `Policy::emotion_floor`.
-    pub emotion_floor: f32,
 }
 
-impl SentimentScorer {
-    pub fn new(policy: &crate::Policy) -> Self {
+impl Default for SentimentScorer {
+    fn default() -> Self {
         SentimentScorer {
             scale: 1.6,
             bias: -1.2,
-            negative_threshold: policy.negativity_threshold,
-            emotion_floor: policy.emotion_floor,
         }
     }
 }
@@ -339,6 +333,7 @@ impl SentimentScorer {
         sentiment: Option<&LinearModel>,
         emotion: Option<&LinearModel>,
         sums: &crate::fused::ModelSums,
+        policy: &crate::Policy,
         out: &mut SentimentOutput,
     ) {
         let mut probs = std::mem::take(&mut out.probs);
@@ -357,7 +352,7 @@ impl SentimentScorer {
                 .enumerate()
                 .max_by(|a, b| a.1.total_cmp(b.1))
                 .unwrap_or((0, &0.0));
-            if out.negativity >= self.negative_threshold && p >= self.emotion_floor {
+            if out.negativity >= policy.negativity_threshold && p >= policy.emotion_floor {
                 out.emotion = [Emotion::Anger, Emotion::Anxiety, Emotion::Disappointment][i];
                 out.emotion_score = p;
             }

@@ -266,7 +266,7 @@ fn bad_files_name_file_line_and_value() {
         ),
         (
             "#! kefu-triage ad-terms v1\n最佳\n",
-            "a.tsv:2: wrong number of tab-separated columns: \"最佳\"",
+            "a.tsv:2: wrong number of columns: \"最佳\"",
             Problem::WrongColumnCount,
         ),
         (

@@ -77,7 +77,7 @@ fn malformed_lines() {
             "cols3.tsv",
             "#! kefu-triage issue-cues v1\n# comment\n快递\tlogistics\n",
             3,
-            r#"wrong number of tab-separated columns: "快递\tlogistics""#,
+            r#"wrong number of columns: "快递\tlogistics""#,
             WrongColumnCount,
         ),
         (
@@ -85,7 +85,7 @@ fn malformed_lines() {
             "cols4.tsv",
             "#! kefu-triage issue-cues v1\n快递\tlogistics\t1\textra\n",
             2,
-            r#"wrong number of tab-separated columns: "快递\tlogistics\t1\textra""#,
+            r#"wrong number of columns: "快递\tlogistics\t1\textra""#,
             WrongColumnCount,
         ),
         (
@@ -133,7 +133,7 @@ fn malformed_lines() {
             "dict.txt",
             "#! kefu-triage user-dict v1\n快递 3 n extra\n",
             2,
-            r#"wrong number of tab-separated columns: "快递 3 n extra""#,
+            r#"wrong number of columns: "快递 3 n extra""#,
             WrongColumnCount,
         ),
         (

@@ -425,3 +425,29 @@ fn policy_files_validate_with_file_line_and_field() {
     let e = Policy::from_toml_str("p.toml", bad_toml).unwrap_err();
     assert!(e.to_string().starts_with("p.toml:4: invalid policy"), "{e}");
 }
+
+/// A variant's overrides of masking, the negativity threshold and the
+/// emotion floor apply to its customers, not only its routing numbers.
+#[test]
+fn variant_overrides_reach_masking_and_sentiment() {
+    let mut policy = Policy::default();
+    let mut overrides = serde_json::Map::new();
+    overrides.insert("mask_style".into(), serde_json::json!("partial"));
+    overrides.insert("negativity_threshold".into(), serde_json::json!(0.999));
+    overrides.insert("emotion_floor".into(), serde_json::json!(1.0));
+    policy.variants.push(Variant {
+        name: "all".into(),
+        percent: 100.0,
+        overrides,
+    });
+    let base = Engine::default();
+    let variant = Engine::builder().policy(policy).build().unwrap();
+    let q = Inquiry::new("什么破服务，气死我了！电话13812345678").customer(Customer::new("c1"));
+    let (b, v) = (base.triage(&q), variant.triage(&q));
+    assert_eq!(v.variant.as_deref(), Some("all"));
+    assert!(b.masked_text.contains("[手机号]"));
+    assert!(v.masked_text.contains("138****5678"), "{}", v.masked_text);
+    assert!(b.sentiment.negative && b.sentiment.emotion == kefu_triage::Emotion::Anger);
+    assert!(!v.sentiment.negative);
+    assert_eq!(v.sentiment.emotion, kefu_triage::Emotion::None);
+}
