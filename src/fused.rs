@@ -94,10 +94,6 @@ pub(crate) struct Models {
     pub sentiment: Option<LinearModel>,
     pub emotion: Option<LinearModel>,
     table: HashMap<u64, Entry, BuildHasherDefault<IdentityHasher>>,
-    /// The character unigrams, apart: a few thousand entries looked up for
-    /// every character, small enough to stay in cache (their rows come
-    /// first in `blocks`, together), where the full table is 2 MiB.
-    unigrams: HashMap<u64, Entry, BuildHasherDefault<IdentityHasher>>,
     /// The emotion and issue rows, per feature.
     blocks: Vec<f32>,
     /// Row lengths in `blocks` (0 for a missing model).
@@ -166,26 +162,14 @@ impl Models {
                 }
             }
         }
-        let mut unigram_keys: std::collections::HashSet<u64> = [
-            issue.as_ref().map(|m| &m.model),
-            sentiment.as_ref(),
-            emotion.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        .flat_map(|m| m.unigram_keys.iter().copied())
-        .collect();
         let issue_stride = issue.as_ref().map_or(0, |m| m.model.stride());
         let emotion_stride = emotion.as_ref().map_or(0, LinearModel::stride);
         let mut table: HashMap<u64, Entry, BuildHasherDefault<IdentityHasher>> =
             HashMap::with_capacity_and_hasher(rows_of.len(), Default::default());
-        let mut unigrams: HashMap<u64, Entry, BuildHasherDefault<IdentityHasher>> =
-            HashMap::with_capacity_and_hasher(unigram_keys.len(), Default::default());
         let mut blocks = Vec::new();
-        // Unigrams first, then in hash order, so the layout does not depend
-        // on the map's.
+        // In hash order, so the layout does not depend on the map's.
         let mut hashes: Vec<u64> = rows_of.keys().copied().collect();
-        hashes.sort_unstable_by_key(|h| (!unigram_keys.contains(h), *h));
+        hashes.sort_unstable();
         for hash in hashes {
             let rows = rows_of[&hash];
             let sentiment_diff = match (&sentiment, rows[1]) {
@@ -208,15 +192,13 @@ impl Models {
                 blocks.extend_from_slice(m.model.row(r));
                 block |= HAS_ISSUE;
             }
-            let entry = Entry {
-                sentiment: sentiment_diff,
-                block,
-            };
-            if unigram_keys.remove(&hash) {
-                unigrams.insert(hash, entry);
-            } else {
-                table.insert(hash, entry);
-            }
+            table.insert(
+                hash,
+                Entry {
+                    sentiment: sentiment_diff,
+                    block,
+                },
+            );
         }
         // The rows now live in `blocks` and the table.
         for m in [
@@ -240,7 +222,6 @@ impl Models {
             sentiment,
             emotion,
             table,
-            unigrams,
             blocks,
             emotion_stride,
             issue_stride,
@@ -254,21 +235,9 @@ impl Models {
     /// kept as `sums.sentiment[1]` over a zero `sums.sentiment[0]`.
     #[inline]
     fn add(&self, hash: u64, value: f32, which: u8, sums: &mut ModelSums) {
-        if let Some(&e) = self.table.get(&hash) {
-            self.add_entry(e, value, which, sums);
-        }
-    }
-
-    /// [`add`](Self::add) for a character unigram.
-    #[inline]
-    fn add_unigram(&self, c: char, which: u8, sums: &mut ModelSums) {
-        if let Some(&e) = self.unigrams.get(&unigram_hash(c)) {
-            self.add_entry(e, 1.0, which, sums);
-        }
-    }
-
-    #[inline]
-    fn add_entry(&self, e: Entry, value: f32, which: u8, sums: &mut ModelSums) {
+        let Some(&e) = self.table.get(&hash) else {
+            return;
+        };
         let mut at = (e.block & OFFSET) as usize;
         if e.block & HAS_EMOTION != 0 {
             if which & 2 != 0
@@ -346,7 +315,7 @@ impl Models {
             let (free, open) = (!in_scope, !in_pii);
             let which = if open { issue_bit } else { 0 } | if free { SENTIMENT } else { 0 };
             if which != 0 {
-                self.add_unigram(c, which, sums);
+                self.add(unigram_hash(c), 1.0, which, sums);
             }
             issue_count += open as usize;
             sentiment_count += free as usize;

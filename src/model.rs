@@ -68,8 +68,6 @@ pub(crate) struct LinearModel {
     stride: usize,
     /// Number of feature rows (kept when the weights are dropped).
     n_rows: usize,
-    /// Keys of the character-unigram rows (`u…`).
-    pub unigram_keys: Vec<u64>,
 }
 
 impl LinearModel {
@@ -152,7 +150,6 @@ impl LinearModel {
             n
         };
         let mut weights = Vec::with_capacity(expected_rows * stride);
-        let mut unigram_keys = Vec::new();
         for (line, l) in it {
             let (feature, rest) = l
                 .split_once('\t')
@@ -161,13 +158,8 @@ impl LinearModel {
                 return Err(Error::data(file, line, Problem::EmptyPattern, l));
             }
             let row = rows.len() as u32;
-            let hash = feature_hash(feature);
-            if rows.insert(hash, row).is_some() {
+            if rows.insert(feature_hash(feature), row).is_some() {
                 return Err(Error::data(file, line, Problem::DuplicateEntry, feature));
-            }
-            let mut chars = feature.chars();
-            if let (Some('u'), Some(_), None) = (chars.next(), chars.next(), chars.next()) {
-                unigram_keys.push(hash);
             }
             let at = weights.len();
             weights.resize(at + stride, 0.0);
@@ -191,7 +183,6 @@ impl LinearModel {
             bias,
             rows,
             n_rows: weights.len() / stride.max(1),
-            unigram_keys,
             weights,
             stride,
         })
