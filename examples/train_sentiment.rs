@@ -36,8 +36,13 @@ fn main() -> ExitCode {
 fn run() -> Result<(), String> {
     let mut out_dir = "lexicons".to_string();
     let mut service_weight = 3.0f32;
+    // min-df 6 rather than 3: on the tune splits the same accuracy
+    // (shopping 0.929, Weibo 0.861 at either), with 38k negativity rows
+    // instead of 71k and 8.6k emotion rows instead of 16k, which halves
+    // the table every character of every inquiry is looked up in.
+    // (min-df 12: 21.7k rows, tune accuracy 0.926 and 0.857.)
     let mut cfg = TrainConfig {
-        min_df: 3,
+        min_df: 6,
         epochs: 8,
         folds: 3,
         ..TrainConfig::default()
