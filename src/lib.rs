@@ -14,9 +14,11 @@
 //! 2. [`pii`]: personal data masked (phones, ID cards with checksum, bank
 //!    cards with Luhn, e-mail, WeChat/QQ ids, addresses …) and entities
 //!    extracted (order and tracking numbers, product models, amounts);
-//! 3. segmentation with jieba-rs plus the domain dictionary in `lexicons/`;
-//! 4. one Aho-Corasick scan over the issue, sentiment and escalation
-//!    lexicons;
+//! 3. segmentation with jieba-rs plus the domain dictionary in `lexicons/`
+//!    ([`Engine::segment`]; inside triage only for an issue model trained on
+//!    jieba tokens, see [`EngineBuilder::word_features`]);
+//! 4. one character-wise Aho-Corasick scan (daachorse) over the issue,
+//!    sentiment and escalation lexicons;
 //! 5. issue type over the taxonomy — weighted cues plus a trained linear
 //!    model — with a calibrated confidence and abstention;
 //! 6. negativity and emotion (trained models over negation-aware lexicon
@@ -27,8 +29,10 @@
 //! 8. a wait estimate from the live [`QueueSnapshot`] ([`queue`]: Erlang C
 //!    and A, position-based estimates, staffing).
 //!
-//! Hot loops reuse buffers with [`Engine::triage_with`]; offline jobs use
-//! [`Engine::triage_batch`]; [`Engine::run_stage`] runs one [`Stage`] for
+//! Hot loops reuse buffers with [`Engine::triage_with`], which allocates
+//! nothing once warm; offline jobs use [`Engine::triage_batch`];
+//! [`Engine::sentiment`] scores negativity and emotion alone;
+//! [`Engine::run_stage`] runs one [`Stage`] for
 //! profiling. [`compliance::screen_reply`] screens the AI assistant's
 //! outgoing answers for advertising-law terms. [`train`] holds the
 //! trainer behind `examples/train_issue.rs` and `examples/train_sentiment.rs`.
