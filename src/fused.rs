@@ -5,8 +5,9 @@
 //! n-gram three times through a `String` and looked it up in three maps:
 //! 3.2× `Jieba::cut` for the two classifier stages (benches/triage.rs,
 //! 13,000 lines). Here every feature is hashed once, straight from the
-//! characters' UTF-8 bytes, and looked up once in a table that holds its
-//! row in each model.
+//! characters (n-grams from their code points, other features from their
+//! bytes), and looked up once in a table that holds what each model has
+//! for it (see [`Entry`]).
 //!
 //! The keys are [`feature_hash`] of exactly the strings that
 //! [`crate::features`] emits for training (`u快`, `b快递`, `w快递`,
@@ -71,8 +72,8 @@ fn axpy(sums: &mut [f32], row: &[f32], value: f32) {
 /// two models), and cachegrind put half of all L1 misses of a triage in
 /// this lookup. The negativity model has two classes, so only the
 /// difference of its two weights matters (the softmax of [a, b] is that
-/// of [0, b − a]): it fits in the bucket, and the four-fifths of the
-/// features that only that model knows cost one probe. The emotion and
+/// of [0, b − a]): it fits in the bucket, and the features that only
+/// that model knows (most of them) cost one probe. The emotion and
 /// issue rows of a feature are stored next to each other.
 #[derive(Clone, Copy, Debug)]
 struct Entry {
@@ -179,6 +180,7 @@ impl Models {
                 }
                 _ => 0.0,
             };
+            // Offsets past 2^30 floats (a 4 GiB model) are not supported.
             let mut block = (blocks.len() as u32).min(OFFSET);
             if let (Some(m), r) = (&emotion, rows[2])
                 && r != ABSENT
