@@ -35,6 +35,28 @@ pub struct Decision {
     pub variant: Option<String>,
 }
 
+/// Displays an `f32` exactly as `{:.2}` does, without the general
+/// float-formatting machinery: `float_to_decimal_common_exact` was 6% of
+/// the instructions of a triage (callgrind), for the one or two numbers
+/// each reason detail carries.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fixed2(pub f32);
+
+impl fmt::Display for Fixed2 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let x = self.0;
+        if !x.is_finite() || x.abs() >= 1e9 {
+            return write!(f, "{x:.2}");
+        }
+        // f32 values are dyadic, so x·100 lands exactly on a .5 only at
+        // true ties, which `{:.2}` rounds to even; elsewhere it is far from
+        // one compared with f64's error.
+        let hundredths = (f64::from(x.abs()) * 100.0).round_ties_even() as u64;
+        let sign = if x.is_sign_negative() { "-" } else { "" };
+        write!(f, "{sign}{}.{:02}", hundredths / 100, hundredths % 100)
+    }
+}
+
 impl Decision {
     /// A blank decision whose buffers [`crate::Engine::triage_with`] fills
     /// and reuses.
@@ -407,5 +429,49 @@ impl fmt::Display for Decision {
             write!(f, " [{}]", w.message)?;
         }
         write!(f, ": {}", self.masked_text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed2_matches_the_standard_formatting() {
+        let mut x: u32 = 0x1234_5678;
+        let mut values = vec![
+            0.0f32,
+            -0.0,
+            0.125,
+            0.375,
+            0.625,
+            0.875,
+            0.005,
+            0.995,
+            0.999,
+            1.0,
+            0.4,
+            0.52,
+            -0.125,
+            -0.004,
+            1e-30,
+            123.456,
+            1e9,
+            2e9,
+            f32::NAN,
+            f32::INFINITY,
+            f32::MAX,
+        ];
+        for _ in 0..200_000 {
+            // xorshift32 over the bit patterns of [0, 1] and of any f32.
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            values.push(f32::from_bits(x % 0x3f80_0001));
+            values.push(f32::from_bits(x));
+        }
+        for v in values {
+            assert_eq!(Fixed2(v).to_string(), format!("{v:.2}"), "{v:e}");
+        }
     }
 }

@@ -8,7 +8,7 @@ use jieba_rs::Jieba;
 
 use crate::classify::{IssueInput, IssueOutput, IssueScorer};
 use crate::decision::{
-    Decision, Entity, Evidence, Flags, LabelScore, PiiFound, Reason, Route, Rule,
+    Decision, Entity, Evidence, Fixed2, Flags, LabelScore, PiiFound, Reason, Route, Rule,
     SentimentAssessment, WaitEstimate,
 };
 use crate::domain::Emotion;
@@ -711,17 +711,17 @@ impl Engine {
         w.add(Rule::IssueType, s.issue_spans.iter().copied(), |t| {
             let _ = write!(
                 t,
-                "{} ({}) p={:.2}{}",
+                "{} ({}) p={}{}",
                 best_entry.label,
                 best_entry.zh_name,
-                confidence,
+                Fixed2(confidence),
                 if abstained { ", abstained" } else { "" }
             );
         });
         if !s.sentiment.evidence.is_empty() {
             let emotion = s.sentiment.emotion;
             w.add(Rule::Sentiment, s.sentiment.evidence.iter().copied(), |t| {
-                let _ = write!(t, "negativity {negativity:.2}, emotion {emotion}");
+                let _ = write!(t, "negativity {}, emotion {emotion}", Fixed2(negativity));
             });
         }
         for f in s.fired.as_slice() {

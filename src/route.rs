@@ -6,7 +6,7 @@
 
 use std::fmt::{self, Write as _};
 
-use crate::decision::{Route, Rule};
+use crate::decision::{Fixed2, Route, Rule};
 use crate::domain::{Channel, Emotion, Industry, Lane, Tier};
 use crate::inquiry::Inquiry;
 use crate::lexicon::Taxonomy;
@@ -223,7 +223,7 @@ pub(crate) fn route(
         let prio = p.negativity_min as f32 + t * (p.negativity_max - p.negativity_min) as f32;
         fired.fire(
             Rule::Negativity,
-            format_args!("negativity {:.2} ≥ {:.2}", a.negativity, escalate),
+            format_args!("negativity {} ≥ {}", Fixed2(a.negativity), Fixed2(escalate)),
             a.sentiment_spans,
         );
         decided.get_or_insert_with(|| human(issue_group));
@@ -249,8 +249,9 @@ pub(crate) fn route(
         fired.fire(
             Rule::LowConfidence,
             format_args!(
-                "issue confidence {:.2} below {:.2} or too close to the runner-up",
-                a.confidence, policy.confidence_threshold
+                "issue confidence {} below {} or too close to the runner-up",
+                Fixed2(a.confidence),
+                Fixed2(policy.confidence_threshold)
             ),
             &[],
         );
