@@ -51,9 +51,27 @@ impl fmt::Display for Fixed2 {
         // f32 values are dyadic, so x·100 lands exactly on a .5 only at
         // true ties, which `{:.2}` rounds to even; elsewhere it is far from
         // one compared with f64's error.
-        let hundredths = (f64::from(x.abs()) * 100.0).round_ties_even() as u64;
-        let sign = if x.is_sign_negative() { "-" } else { "" };
-        write!(f, "{sign}{}.{:02}", hundredths / 100, hundredths % 100)
+        let mut n = (f64::from(x.abs()) * 100.0).round_ties_even() as u64;
+        // Digits from the right into a stack buffer: "-" + 10 + "." + 2.
+        let mut buf = [0u8; 16];
+        let mut at = buf.len();
+        for i in 0.. {
+            if i == 2 {
+                at -= 1;
+                buf[at] = b'.';
+            }
+            at -= 1;
+            buf[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 && i >= 2 {
+                break;
+            }
+        }
+        if x.is_sign_negative() {
+            at -= 1;
+            buf[at] = b'-';
+        }
+        f.write_str(std::str::from_utf8(&buf[at..]).unwrap_or("?"))
     }
 }
 
