@@ -65,11 +65,18 @@ pub(crate) fn bigram_hash(p: char, c: char) -> u64 {
     fmix64(BIGRAM_TAG | (p as u64) << 21 | c as u64)
 }
 
+#[inline]
 pub(crate) fn fold(c: char) -> char {
     if c.is_ascii_digit() { '0' } else { c }
 }
 
+#[inline]
 pub(crate) fn skip(c: char) -> bool {
+    // CJK ideographs, most of every message, answer without the Unicode
+    // white-space table.
+    if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+        return false;
+    }
     c.is_whitespace()
         || c.is_ascii_punctuation()
         || matches!(c, '，' | '。' | '、' | '！' | '？' | '…' | '～')
