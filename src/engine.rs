@@ -303,30 +303,13 @@ impl Engine {
         );
         s.issue = issue;
         self.sentiment_pass(s);
-        let input = ModelInput {
-            text: s.norm.text(),
-            tokens: &s.tokens,
-            cue_sums: &s.issue.cue_sums,
-            entity_kinds: &s.entity_kinds,
-            pii: &s.pii,
-            scopes: &s.sentiment.scopes,
-            lexicon_sums: &s.sentiment.sums,
-        };
-        inner.models.score(&input, &mut s.sums, true);
-        let models = &inner.models;
+        self.score_models(s, policy, true);
         inner.issue.probabilities(
             &inner.taxonomy,
-            models.issue.as_ref(),
+            inner.models.issue.as_ref(),
             &s.sums.issue,
             s.sums.issue_count,
             &mut s.issue,
-        );
-        inner.sentiment.apply_models(
-            models.sentiment.as_ref(),
-            models.emotion.as_ref(),
-            &s.sums,
-            policy,
-            &mut s.sentiment,
         );
         let other = inner.taxonomy.other;
         s.ranking.clear();
@@ -516,16 +499,25 @@ impl Engine {
             .update(truncate_at_boundary(text, policy.max_text_bytes));
         self.stage_scan(s);
         self.sentiment_pass(s);
+        self.score_models(s, policy, false);
+        assessment(&s.sentiment, policy)
+    }
+
+    /// The fused pass over the three models (the issue model only when
+    /// `issue`; its inputs are then read from the earlier stages), and the
+    /// negativity and emotion it gives, into `s.sums` and `s.sentiment`.
+    fn score_models(&self, s: &mut Scratch, policy: &Policy, issue: bool) {
+        let inner = &*self.inner;
         let input = ModelInput {
             text: s.norm.text(),
-            tokens: &[],
-            cue_sums: &[],
-            entity_kinds: &[],
-            pii: &[],
+            tokens: if issue { &s.tokens } else { &[] },
+            cue_sums: if issue { &s.issue.cue_sums } else { &[] },
+            entity_kinds: if issue { &s.entity_kinds } else { &[] },
+            pii: if issue { &s.pii } else { &[] },
             scopes: &s.sentiment.scopes,
             lexicon_sums: &s.sentiment.sums,
         };
-        inner.models.score(&input, &mut s.sums, false);
+        inner.models.score(&input, &mut s.sums, issue);
         inner.sentiment.apply_models(
             inner.models.sentiment.as_ref(),
             inner.models.emotion.as_ref(),
@@ -533,7 +525,6 @@ impl Engine {
             policy,
             &mut s.sentiment,
         );
-        assessment(&s.sentiment, policy)
     }
 
     /// Triage one inquiry. Never fails and never panics, whatever the text.
