@@ -82,26 +82,39 @@ pub(crate) fn skip(c: char) -> bool {
         || matches!(c, '，' | '。' | '、' | '！' | '？' | '…' | '～')
 }
 
+/// The span of `spans` (sorted, non-overlapping, read through `bounds`)
+/// that covers byte `i`, if any. `next` carries the search from one call to
+/// the next: call with increasing `i`, starting from `next = 0`.
+#[inline]
+pub(crate) fn span_at<'s, T>(
+    spans: &'s [T],
+    next: &mut usize,
+    i: u32,
+    bounds: impl Fn(&T) -> (u32, u32),
+) -> Option<&'s T> {
+    while spans.get(*next).is_some_and(|s| bounds(s).1 <= i) {
+        *next += 1;
+    }
+    spans.get(*next).filter(|s| bounds(s).0 <= i)
+}
+
 /// Calls `emit` for the character unigrams (`u`) and bigrams (`b`) of
 /// `text`, except for characters inside a scope (a negated polar word with
 /// its negator, a sarcasm marker, personal data): those speak through the
 /// lexicon sums or the `p` features instead. `scopes` are sorted,
-/// non-overlapping byte spans.
-pub(crate) fn for_each_text_feature<S: Copy>(
+/// non-overlapping byte spans, read through `bounds`.
+pub(crate) fn for_each_text_feature<T>(
     text: &str,
-    scopes: &[(u32, u32, S)],
+    scopes: &[T],
+    bounds: impl Fn(&T) -> (u32, u32),
     buf: &mut String,
     emit: &mut impl FnMut(&str, f32),
 ) {
     let mut prev: Option<char> = None;
     let mut next_scope = 0;
     for (i, c) in text.char_indices() {
-        let i = i as u32;
-        while next_scope < scopes.len() && scopes[next_scope].1 <= i {
-            next_scope += 1;
-        }
-        let scope = scopes.get(next_scope).filter(|s| s.0 <= i).map(|s| s.2);
-        if skip(c) || scope.is_some() {
+        let in_scope = span_at(scopes, &mut next_scope, i as u32, &bounds).is_some();
+        if skip(c) || in_scope {
             prev = None;
             continue;
         }
@@ -135,11 +148,8 @@ pub(crate) fn for_each_feature(
     buf: &mut String,
     mut emit: impl FnMut(&str, f32),
 ) {
-    let masked: Vec<(u32, u32, ())> = pii
-        .iter()
-        .map(|p| (p.start as u32, p.end as u32, ()))
-        .collect();
-    for_each_text_feature(text, &masked, buf, &mut emit);
+    let bounds = |p: &PiiMatch| (p.start as u32, p.end as u32);
+    for_each_text_feature(text, pii, bounds, buf, &mut emit);
     for &(a, b) in tokens {
         let Some(tok) = text.get(a as usize..b as usize) else {
             continue;

@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-use crate::features::{bigram_hash, feature_hash, fold, skip, unigram_hash};
+use crate::features::{bigram_hash, feature_hash, fold, skip, span_at, unigram_hash};
 use crate::lexicon::Taxonomy;
 use crate::model::{IdentityHasher, IssueModel, LANES, LinearModel};
 use crate::sentiment::{SUM_FEATURES, Scope};
@@ -298,14 +298,9 @@ impl Models {
         let (mut prev_free, mut prev_open) = (false, false);
         for (i, c) in input.text.char_indices() {
             let i = i as u32;
-            while next_scope < scopes.len() && scopes[next_scope].1 <= i {
-                next_scope += 1;
-            }
-            while next_pii < pii.len() && pii[next_pii].end as u32 <= i {
-                next_pii += 1;
-            }
-            let in_scope = scopes.get(next_scope).is_some_and(|s| s.0 <= i);
-            let in_pii = pii.get(next_pii).is_some_and(|p| p.start as u32 <= i);
+            let in_scope = span_at(scopes, &mut next_scope, i, |s| (s.0, s.1)).is_some();
+            let in_pii =
+                span_at(pii, &mut next_pii, i, |p| (p.start as u32, p.end as u32)).is_some();
             if skip(c) {
                 prev = None;
                 prev_free = false;

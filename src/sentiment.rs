@@ -318,7 +318,7 @@ impl SentimentScorer {
     /// Calls `emit` for every feature of the negativity and emotion models
     /// (after the lexicon pass filled `out.sums`).
     pub fn features(&self, text: &str, out: &mut SentimentOutput, mut emit: impl FnMut(&str, f32)) {
-        for_each_text_feature(text, &out.scopes, &mut out.buf, &mut emit);
+        for_each_text_feature(text, &out.scopes, |s| (s.0, s.1), &mut out.buf, &mut emit);
         for (name, &v) in SUM_FEATURES.iter().zip(&out.sums) {
             if v != 0.0 {
                 emit(name, v);
