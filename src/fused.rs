@@ -133,6 +133,13 @@ pub(crate) struct Models {
     pub sentiment: Option<LinearModel>,
     pub emotion: Option<LinearModel>,
     table: HashMap<u64, Entry, BuildHasherDefault<IdentityHasher>>,
+    /// Unigrams of the Basic Multilingual Plane by code point: 1 + index
+    /// into `bmp_entries`, 0 when no model has the character. Half of all
+    /// lookups are unigrams; this skips their hash and probe (callgrind:
+    /// see [`Models::add_unigram`]). 128 KiB, filled at build by probing
+    /// the table once per code point.
+    bmp_index: Vec<u16>,
+    bmp_entries: Vec<Entry>,
     /// The emotion and issue rows, per feature.
     blocks: Vec<f32>,
     /// Row lengths in `blocks` (0 for a missing model).
@@ -251,6 +258,19 @@ impl Models {
         {
             m.drop_weights();
         }
+        let mut bmp_index = vec![0u16; 0x1_0000];
+        let mut bmp_entries = Vec::new();
+        for (cp, slot) in bmp_index.iter_mut().enumerate() {
+            let Some(c) = char::from_u32(cp as u32) else {
+                continue;
+            };
+            if let Some(&e) = table.get(&unigram_hash(c))
+                && bmp_entries.len() < usize::from(u16::MAX)
+            {
+                bmp_entries.push(e);
+                *slot = bmp_entries.len() as u16;
+            }
+        }
         let cue_hashes = taxonomy
             .entries
             .iter()
@@ -262,6 +282,8 @@ impl Models {
             sentiment,
             emotion,
             table,
+            bmp_index,
+            bmp_entries,
             blocks,
             emotion_stride,
             issue_stride,
@@ -275,9 +297,27 @@ impl Models {
     /// kept as `sums.sentiment[1]` over a zero `sums.sentiment[0]`.
     #[inline]
     fn add(&self, hash: u64, value: f32, which: u8, sums: &mut ModelSums) {
-        let Some(&e) = self.table.get(&hash) else {
-            return;
+        if let Some(&e) = self.table.get(&hash) {
+            self.apply(e, value, which, sums);
+        }
+    }
+
+    /// [`Models::add`] for the unigram of `c`, through `bmp_index` when
+    /// `c` is in the Basic Multilingual Plane.
+    #[inline]
+    fn add_unigram(&self, c: char, which: u8, sums: &mut ModelSums) {
+        let e = match self.bmp_index.get(c as usize) {
+            Some(&0) => return,
+            Some(&k) => self.bmp_entries.get(usize::from(k) - 1),
+            None => self.table.get(&unigram_hash(c)),
         };
+        if let Some(&e) = e {
+            self.apply(e, 1.0, which, sums);
+        }
+    }
+
+    #[inline]
+    fn apply(&self, e: Entry, value: f32, which: u8, sums: &mut ModelSums) {
         let mut at = (e.block & OFFSET) as usize;
         if e.block & HAS_EMOTION != 0 {
             if which & 2 != 0
@@ -350,7 +390,7 @@ impl Models {
             let (free, open) = (!in_scope, !in_pii);
             let which = if open { issue_bit } else { 0 } | if free { SENTIMENT } else { 0 };
             if which != 0 {
-                self.add(unigram_hash(c), 1.0, which, sums);
+                self.add_unigram(c, which, sums);
             }
             issue_count += open as usize;
             sentiment_count += free as usize;
