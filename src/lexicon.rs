@@ -115,10 +115,11 @@ pub(crate) fn decode_utf8(file: &str, bytes: Vec<u8>) -> Result<String> {
             let bytes = e.as_bytes();
             let at = e.utf8_error().valid_up_to();
             let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
-            let bad: String = bytes[at..bytes.len().min(at + 4)]
+            // Hex without backslashes: the error quotes its value with
+            // `{:?}`, which would double them.
+            let bad = bytes[at..bytes.len().min(at + 4)]
                 .iter()
-                .map(|b| format!("\\x{b:02x}"))
-                .collect();
+                .fold(String::from("bytes"), |s, b| s + &format!(" {b:02x}"));
             Err(Error::data(file, line, Problem::InvalidUtf8, bad))
         }
     }
@@ -664,7 +665,7 @@ mod tests {
     #[test]
     fn invalid_utf8_names_the_line() {
         let e = decode_utf8("x.tsv", b"ok\nok\n\xff\xfe".to_vec()).unwrap_err();
-        assert_eq!(e.to_string(), "x.tsv:3: invalid utf-8: \"\\\\xff\\\\xfe\"");
+        assert_eq!(e.to_string(), "x.tsv:3: invalid utf-8: \"bytes ff fe\"");
     }
 
     #[test]

@@ -290,7 +290,7 @@ fn invalid_utf8_in_files() {
     );
     assert_eq!(
         e.to_string(),
-        format!(r#"{file}:3: invalid utf-8: "\\xff\\xfe\\x09\\x6c""#)
+        format!(r#"{file}:3: invalid utf-8: "bytes ff fe 09 6c""#)
     );
     assert_eq!(e.problem(), Some(Problem::InvalidUtf8));
     // A truncated multi-byte character at the very end.
@@ -301,7 +301,7 @@ fn invalid_utf8_in_files() {
     );
     assert_eq!(
         e.to_string(),
-        format!(r#"{file}:2: invalid utf-8: "\\xe5\\xb0""#)
+        format!(r#"{file}:2: invalid utf-8: "bytes e5 b0""#)
     );
     let (file, e) = policy_error(
         "utf8.json",
@@ -309,7 +309,7 @@ fn invalid_utf8_in_files() {
     );
     assert_eq!(
         e.to_string(),
-        format!(r#"{file}:2: invalid utf-8: "\\xff\\x22\\x7d\\x7d""#)
+        format!(r#"{file}:2: invalid utf-8: "bytes ff 22 7d 7d""#)
     );
 }
 
