@@ -27,9 +27,9 @@ pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
 /// Character unigrams and bigrams — nine in ten lookups — are hashed from
 /// their code points with one 64-bit finalizer (MurmurHash3's `fmix64`, a
 /// bijection), so no two of them can collide, and the engine hashes them
-/// without encoding UTF-8. Replacing the byte-wise FNV-1a of the name cut
-/// the fused scoring pass from 162 M to see `fused.rs` instructions
-/// (callgrind, `examples/profile_triage`). Every other feature (`w`, `q`,
+/// without encoding UTF-8, which cut the instructions of the fused scoring
+/// pass against the byte-wise FNV-1a of the name (callgrind,
+/// `examples/profile_triage`). Every other feature (`w`, `q`,
 /// `e`, `s…`) is hashed with [`fnv1a`] of its name.
 pub(crate) fn feature_hash(name: &str) -> u64 {
     let mut it = name.chars();

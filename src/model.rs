@@ -59,6 +59,10 @@ pub(crate) struct LinearModel {
     pub norm: f32,
     pub bias: Vec<f32>,
     rows: FeatureMap,
+    /// Hash and second character of every character-bigram feature
+    /// (`b<p><c>`), for the fused table, which folds the unigram of `c`
+    /// into the bigram's entry.
+    bigrams: Vec<(u64, char)>,
     /// Row-major, `stride` per row: the classes' weights, then zeros.
     weights: Vec<f32>,
     /// `classes.len()`, rounded up to a multiple of [`LANES`] when it is
@@ -150,6 +154,7 @@ impl LinearModel {
             n
         };
         let mut weights = Vec::with_capacity(expected_rows * stride);
+        let mut bigrams = Vec::new();
         for (line, l) in it {
             let (feature, rest) = l
                 .split_once('\t')
@@ -158,8 +163,15 @@ impl LinearModel {
                 return Err(Error::data(file, line, Problem::EmptyPattern, l));
             }
             let row = rows.len() as u32;
-            if rows.insert(feature_hash(feature), row).is_some() {
+            let hash = feature_hash(feature);
+            if rows.insert(hash, row).is_some() {
                 return Err(Error::data(file, line, Problem::DuplicateEntry, feature));
+            }
+            let mut chars = feature.chars();
+            if let (Some('b'), Some(_), Some(c), None) =
+                (chars.next(), chars.next(), chars.next(), chars.next())
+            {
+                bigrams.push((hash, c));
             }
             let at = weights.len();
             weights.resize(at + stride, 0.0);
@@ -182,6 +194,7 @@ impl LinearModel {
             norm,
             bias,
             rows,
+            bigrams,
             n_rows: weights.len() / stride.max(1),
             weights,
             stride,
@@ -197,6 +210,11 @@ impl LinearModel {
     /// over lookups; keeping both cost ~3 MiB of peak memory).
     pub fn take_rows(&mut self) -> impl Iterator<Item = (u64, u32)> {
         std::mem::take(&mut self.rows).into_iter()
+    }
+
+    /// Moves out the hash and second character of each bigram feature.
+    pub fn take_bigrams(&mut self) -> Vec<(u64, char)> {
+        std::mem::take(&mut self.bigrams)
     }
 
     /// Frees the weights once the fused table holds a copy; `row` must not
