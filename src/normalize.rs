@@ -98,6 +98,11 @@ impl Normalized {
         self.ends.clear();
         self.emphasis = 0;
         let raw = truncate_at_boundary(raw, u32::MAX as usize - 1);
+        // Folding never lengthens the text (every mapping is to as many
+        // UTF-8 bytes or fewer), so one reservation covers all the pushes.
+        self.text.reserve(raw.len());
+        self.starts.reserve(raw.len());
+        self.ends.reserve(raw.len());
 
         let table: &[u16] = &TRADITIONAL;
         let mut run = std::mem::take(&mut self.run);
