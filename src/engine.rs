@@ -508,16 +508,11 @@ impl Engine {
     /// negativity and emotion it gives, into `s.sums` and `s.sentiment`.
     fn score_models(&self, s: &mut Scratch, policy: &Policy, issue: bool) {
         let inner = &*self.inner;
-        let input = ModelInput {
-            text: s.norm.text(),
-            tokens: if issue { &s.tokens } else { &[] },
-            cue_sums: if issue { &s.issue.cue_sums } else { &[] },
-            entity_kinds: if issue { &s.entity_kinds } else { &[] },
-            pii: if issue { &s.pii } else { &[] },
-            scopes: &s.sentiment.scopes,
-            lexicon_sums: &s.sentiment.sums,
-        };
-        inner.models.score(&input, &mut s.sums, issue);
+        // Out of the scratch while the input borrows it (no allocation:
+        // the vectors move).
+        let mut sums = std::mem::take(&mut s.sums);
+        inner.models.score(&model_input(s, issue), &mut sums, issue);
+        s.sums = sums;
         inner.sentiment.apply_models(
             inner.models.sentiment.as_ref(),
             inner.models.emotion.as_ref(),
@@ -790,6 +785,20 @@ impl Engine {
             set_opt(&mut out.carrier, e.carrier, &mut pools.strings);
         }
         set_opt(&mut d.variant, variant, &mut pools.strings);
+    }
+}
+
+/// What the fused model pass reads of `s` (the issue model's inputs only
+/// when `issue`).
+fn model_input(s: &Scratch, issue: bool) -> ModelInput<'_> {
+    ModelInput {
+        text: s.norm.text(),
+        tokens: if issue { &s.tokens } else { &[] },
+        cue_sums: if issue { &s.issue.cue_sums } else { &[] },
+        entity_kinds: if issue { &s.entity_kinds } else { &[] },
+        pii: if issue { &s.pii } else { &[] },
+        scopes: &s.sentiment.scopes,
+        lexicon_sums: &s.sentiment.sums,
     }
 }
 
@@ -1236,6 +1245,27 @@ mod tests {
                 emotion.add_feature(f, *v, &mut want);
             }
             assert!(close(&want, &s.sums.emotion), "{text}: emotion sums differ");
+
+            // The general path (models of other sizes) gives the same sums
+            // as the fixed-size one the shipped models take.
+            for issue in [true, false] {
+                let mut fixed = crate::fused::ModelSums::default();
+                let mut general = crate::fused::ModelSums::default();
+                let input = model_input(&s, issue);
+                engine
+                    .inner
+                    .models
+                    .score_with(&input, &mut fixed, issue, true);
+                engine
+                    .inner
+                    .models
+                    .score_with(&input, &mut general, issue, false);
+                assert_eq!(fixed.issue, general.issue, "{text}");
+                assert_eq!(fixed.emotion, general.emotion, "{text}");
+                assert_eq!(fixed.sentiment, general.sentiment, "{text}");
+                assert_eq!(fixed.issue_count, general.issue_count, "{text}");
+                assert_eq!(fixed.sentiment_count, general.sentiment_count, "{text}");
+            }
             assert_eq!(features.len(), s.sums.sentiment_count, "{text}");
         }
     }

@@ -70,7 +70,9 @@ pub(crate) fn fold(c: char) -> char {
     if c.is_ascii_digit() { '0' } else { c }
 }
 
-#[inline]
+/// Inlined everywhere: as a call per character it was 15% of the fused
+/// scoring pass (callgrind).
+#[inline(always)]
 pub(crate) fn skip(c: char) -> bool {
     // CJK ideographs, most of every message, answer without the Unicode
     // white-space table.
