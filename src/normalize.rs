@@ -191,7 +191,7 @@ impl Normalized {
     /// Appends one folded character, collapsing repeated punctuation and
     /// white space into the previous one (whose raw span grows to cover the
     /// whole run).
-    #[inline]
+    #[inline(always)]
     fn emit(&mut self, c: char, start: u32, end: u32, last: &mut Option<char>) {
         if last.is_some_and(|l| l == c) && (c == ' ' || is_punct(c)) {
             if c != ' ' {

@@ -268,11 +268,12 @@ pub(crate) fn route(
                 Tier::Returning => (Lane::Human, issue_group),
                 Tier::Vip => human(issue_group),
             };
-            fired.fire(
-                Rule::LaneDefault,
-                format_args!("{} customer → {}", inquiry.customer.tier, d.0),
-                &[],
-            );
+            // Fires for most inquiries: written without `core::fmt`.
+            fired.fire_with(Rule::LaneDefault, [], |t| {
+                t.push_str(inquiry.customer.tier.as_str());
+                t.push_str(" customer → ");
+                t.push_str(d.0.as_str());
+            });
             if d.0 != Lane::Ai {
                 priority = priority.max(p.lane_default);
             }
