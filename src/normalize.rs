@@ -204,11 +204,28 @@ impl Normalized {
             }
             return;
         }
-        let n = c.len_utf8();
         self.text.push(c);
-        for _ in 0..n {
-            self.starts.push(start);
-            self.ends.push(end);
+        // One arm per UTF-8 length, not a loop: the loop's exit, taken
+        // after 1 or 3 rounds as ASCII and CJK alternate, was a fifth of
+        // all branch mispredictions of a triage (cachegrind --branch-sim,
+        // bench corpus: 258k of 1.3M).
+        match c.len_utf8() {
+            1 => {
+                self.starts.push(start);
+                self.ends.push(end);
+            }
+            2 => {
+                self.starts.extend([start; 2]);
+                self.ends.extend([end; 2]);
+            }
+            3 => {
+                self.starts.extend([start; 3]);
+                self.ends.extend([end; 3]);
+            }
+            _ => {
+                self.starts.extend([start; 4]);
+                self.ends.extend([end; 4]);
+            }
         }
         *last = Some(c);
     }
