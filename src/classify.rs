@@ -248,8 +248,8 @@ pub(crate) fn exp_nonpositive(x: f32) -> f32 {
     const LN2_HI: f32 = 0.693_145_75;
     const LN2_LO: f32 = 1.428_606_8e-6;
     const ROUND: f32 = 12_582_912.0; // 1.5 · 2^23
-    // A NaN stays NaN through `clamp` and the polynomial (`n as i32` makes
-    // it 0, a factor of 1).
+    // A NaN stays NaN through `clamp` and the polynomial, whatever power of
+    // two its bits make.
     let x = x.clamp(-87.0, 0.0);
     let t = x * LOG2E + ROUND;
     let n = t - ROUND;
@@ -260,8 +260,11 @@ pub(crate) fn exp_nonpositive(x: f32) -> f32 {
                 + r * (1.0 / 6.0
                     + r * (1.0 / 24.0
                         + r * (1.0 / 120.0 + r * (1.0 / 720.0 + r * (1.0 / 5040.0)))))));
-    // n in [-126, 0]: a normal power of two.
-    let two_n = f32::from_bits(((n as i32 + 127) as u32) << 23);
+    // n in [-126, 0]: a normal power of two. Its exponent comes from the
+    // low bits of `t` (1.5·2^23 + n), integer arithmetic only: `n as i32`,
+    // a saturating conversion, kept the loop from vectorizing.
+    let biased = t.to_bits().wrapping_sub(ROUND.to_bits()).wrapping_add(127);
+    let two_n = f32::from_bits(biased << 23);
     p * two_n
 }
 

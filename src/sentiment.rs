@@ -338,8 +338,22 @@ impl SentimentScorer {
     ) {
         let mut probs = std::mem::take(&mut out.probs);
         if let Some(m) = sentiment {
-            m.probabilities(&sums.sentiment, sums.sentiment_count, &mut probs);
-            out.negativity = probs[1];
+            out.negativity = if m.n_classes() == 2 {
+                // The softmax of two logits is the logistic function of
+                // their difference: no buffer, one exponential.
+                let scale = m.scale(sums.sentiment_count);
+                let d = (m.logit(1, &sums.sentiment, scale) - m.logit(0, &sums.sentiment, scale))
+                    / m.temperature;
+                let e = crate::classify::exp_nonpositive(-d.abs());
+                if d >= 0.0 {
+                    1.0 / (1.0 + e)
+                } else {
+                    e / (1.0 + e)
+                }
+            } else {
+                m.probabilities(&sums.sentiment, sums.sentiment_count, &mut probs);
+                probs.get(1).copied().unwrap_or(0.0)
+            };
         }
         if let Some(m) = emotion {
             out.emotion = Emotion::None;
