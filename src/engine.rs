@@ -11,7 +11,7 @@ use crate::decision::{
     Decision, Entity, Evidence, Fixed2, Flags, LabelScore, PiiFound, Reason, Route, Rule,
     SentimentAssessment, WaitEstimate,
 };
-use crate::domain::Emotion;
+use crate::domain::{Emotion, IssueLabel};
 use crate::error::{Error, Result};
 use crate::fused::{ModelInput, ModelSums, Models};
 use crate::inquiry::Inquiry;
@@ -50,6 +50,8 @@ pub struct Engine {
 }
 
 struct Inner {
+    /// Unique per built engine in this process (see `Scratch::labels`).
+    id: u64,
     taxonomy: Taxonomy,
     cues: Cues,
     /// Built on first use unless the issue model reads jieba tokens.
@@ -145,6 +147,9 @@ impl Stage {
     ];
 }
 
+/// Source of `Inner::id`.
+static NEXT_ENGINE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Reusable buffers for [`Engine::triage_with`]; make one per thread with
 /// [`Engine::scratch`].
 #[derive(Clone, Debug, Default)]
@@ -168,6 +173,14 @@ pub struct Scratch {
     /// The decision of the last `triage_with`, reused by the next.
     decision: Option<Decision>,
     pools: Pools,
+    /// This scratch's own copies of the taxonomy's labels, and the id of
+    /// the engine they were copied from (0: none yet). The decision's
+    /// labels are clones of these. Cloning the engine's shared `Arc`s
+    /// instead made every triage on every thread increment and decrement
+    /// the same few reference counts: eight contended atomic operations
+    /// per decision, bouncing cache lines between cores.
+    labels: Vec<IssueLabel>,
+    labels_of: u64,
 }
 
 impl Engine {
@@ -730,16 +743,40 @@ impl Engine {
                 || (!abstained && label.as_str() == "minor_protection"),
             pii_found: !raw_pii.is_empty(),
         };
-        d.issue.label.clone_from(label);
+        if s.labels_of != inner.id {
+            s.labels.clear();
+            s.labels.extend(
+                inner
+                    .taxonomy
+                    .entries
+                    .iter()
+                    .map(|e| IssueLabel::new(e.label.as_str())),
+            );
+            s.labels_of = inner.id;
+        }
+        let own = |i: usize| s.labels.get(i).unwrap_or(&inner.taxonomy.entries[i].label);
+        // Same label as the last decision (pointer-equal): no refcount
+        // traffic at all.
+        if d.issue.label != *own(label_idx) {
+            d.issue.label.clone_from(own(label_idx));
+        }
         d.issue.confidence = s.issue.probs.get(label_idx).copied().unwrap_or(0.0);
         d.issue.abstained = abstained;
-        d.issue.top.clear();
-        d.issue
-            .top
-            .extend(s.ranking.iter().map(|&(i, p)| LabelScore {
-                label: inner.taxonomy.entries[i].label.clone(),
-                score: p,
-            }));
+        d.issue.top.truncate(s.ranking.len());
+        for (k, &(i, p)) in s.ranking.iter().enumerate() {
+            match d.issue.top.get_mut(k) {
+                Some(t) => {
+                    if t.label != *own(i) {
+                        t.label.clone_from(own(i));
+                    }
+                    t.score = p;
+                }
+                None => d.issue.top.push(LabelScore {
+                    label: own(i).clone(),
+                    score: p,
+                }),
+            }
+        }
         d.sentiment = assessment(&s.sentiment, policy);
 
         let profile = policy.profile(inquiry.industry);
@@ -1140,6 +1177,7 @@ impl EngineBuilder {
             }
             Ok(Engine {
                 inner: Arc::new(Inner {
+                    id: NEXT_ENGINE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
                     taxonomy,
                     cues,
                     jieba: built,
