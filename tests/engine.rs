@@ -314,3 +314,59 @@ fn mask_style_is_chosen_by_policy() {
     let e = Policy::from_json_str("p.json", json).unwrap_err();
     assert!(e.to_string().contains("unknown variant `sometimes`"), "{e}");
 }
+
+/// A scratch keeps its own copies of the labels of the engine it last
+/// served; moved to an engine with another taxonomy, it must label with
+/// that engine's labels, and back again.
+#[test]
+fn one_scratch_serves_engines_with_different_taxonomies() {
+    // The new label first, so that every other label's index moves: a
+    // scratch that kept the other engine's labels would mislabel them all.
+    let embedded = Lexicon::Taxonomy.embedded();
+    let body = embedded
+        .find("\nlogistics\t")
+        .expect("taxonomy starts with logistics")
+        + 1;
+    let taxonomy = format!(
+        "{}warranty_card\t保修卡\tafter_sales\tQuestions about the warranty card itself.\n{}",
+        &embedded[..body],
+        &embedded[body..]
+    );
+    let cues = format!(
+        "{}保修卡\twarranty_card\t3.0\n",
+        Lexicon::IssueCues.embedded()
+    );
+    let custom = Engine::builder()
+        .lexicon_str(Lexicon::Taxonomy, "taxonomy.tsv", &taxonomy)
+        .lexicon_str(Lexicon::IssueCues, "issue_cues.tsv", &cues)
+        .build()
+        .unwrap();
+    let plain = Engine::default();
+    assert_eq!(custom.labels().next().unwrap().as_str(), "warranty_card");
+    assert!(!plain.labels().any(|l| l.as_str() == "warranty_card"));
+
+    let mut scratch = plain.scratch();
+    let q = Inquiry::new("保修卡保修卡丢了，保修卡补办保修卡");
+    let on_plain = plain.triage_with(&mut scratch, &q).clone();
+    let on_custom = custom.triage_with(&mut scratch, &q).clone();
+    assert_eq!(on_plain, plain.triage(&q));
+    assert_eq!(on_custom, custom.triage(&q));
+    assert!(
+        on_custom
+            .issue
+            .top
+            .iter()
+            .any(|t| t.label.as_str() == "warranty_card"),
+        "{:?}",
+        on_custom.issue.top
+    );
+    assert!(
+        on_plain
+            .issue
+            .top
+            .iter()
+            .all(|t| t.label.as_str() != "warranty_card")
+    );
+    // And back: the plain engine's labels again.
+    assert_eq!(plain.triage_with(&mut scratch, &q), &on_plain);
+}
