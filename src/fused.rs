@@ -135,7 +135,8 @@ struct Entry {
     block: u32,
 }
 
-/// `which` bit of the negativity and emotion models (bit 0: issue).
+/// `which` bits: the issue model, and the negativity and emotion models.
+const ISSUE: u8 = 1;
 const SENTIMENT: u8 = 2;
 
 const HAS_EMOTION: u32 = 1 << 31;
@@ -169,10 +170,12 @@ pub(crate) struct Models {
     /// from 0.82× to 0.67×.
     bigrams: HashMap<u64, Entry, BuildHasherDefault<IdentityHasher>>,
     /// Unigrams of the Basic Multilingual Plane by code point: 1 + index
-    /// into `bmp_entries`, 0 when no model has the character. Half of all
-    /// lookups are unigrams; this skips their hash and probe (callgrind:
-    /// see [`Models::add_unigram`]). 128 KiB, filled at build by probing
-    /// the table once per code point.
+    /// into `bmp_entries`, 0 when no model has the character. Before the
+    /// merged bigrams, half of all lookups were unigrams; this skipped
+    /// their hash and probe (`Models::score` 900 M → 812 M instructions,
+    /// callgrind, written corpus × 23). Now it serves the first character
+    /// of each run and the bigrams no model knows. 128 KiB, filled at
+    /// build by probing the table once per code point.
     bmp_index: Vec<u16>,
     bmp_entries: Vec<Entry>,
     /// The emotion and issue rows, per feature.
@@ -215,7 +218,9 @@ pub(crate) struct ModelInput<'a> {
 
 type Table = HashMap<u64, Entry, BuildHasherDefault<IdentityHasher>>;
 
-/// The emotion and issue rows of `e` in `blocks`, each if present.
+/// The emotion and issue rows of `e` in `blocks`, each if present: the one
+/// place that reads an entry's block.
+#[inline(always)]
 fn rows_of_entry(
     e: Entry,
     blocks: &[f32],
@@ -259,32 +264,26 @@ struct Fixed<const E: usize, const I: usize> {
     sentiment: f32,
 }
 
-/// The `N` chunks of `blocks` from float `at`.
+/// The first `N` chunks of `row`.
 #[inline(always)]
-fn chunks_at<const N: usize>(blocks: &[f32], at: usize) -> Option<&[[f32; LANES]; N]> {
-    blocks.get(at..)?.as_chunks::<LANES>().0.first_chunk::<N>()
+fn whole_chunks<const N: usize>(row: &[f32]) -> Option<&[[f32; LANES]; N]> {
+    row.as_chunks::<LANES>().0.first_chunk::<N>()
 }
 
 impl<const E: usize, const I: usize> Sink for Fixed<E, I> {
     #[inline(always)]
     fn add(&mut self, models: &Models, e: Entry, value: f32, which: u8) {
-        let mut at = (e.block & OFFSET) as usize;
-        if e.block & HAS_EMOTION != 0 {
-            if which & 2 != 0
-                && let Some(row) = chunks_at::<E>(&models.blocks, at)
-            {
+        let (emotion, issue) = rows_of_entry(e, &models.blocks, models.strides());
+        if which & SENTIMENT != 0 {
+            if let Some(row) = emotion.and_then(whole_chunks::<E>) {
                 for (s, w) in self.emotion.iter_mut().zip(row) {
                     *s = lane_axpy(*s, w, value);
                 }
             }
-            at += E * LANES;
-        }
-        if which & 2 != 0 {
             self.sentiment += value * e.sentiment;
         }
-        if which & 1 != 0
-            && e.block & HAS_ISSUE != 0
-            && let Some(row) = chunks_at::<I>(&models.blocks, at)
+        if which & ISSUE != 0
+            && let Some(row) = issue.and_then(whole_chunks::<I>)
         {
             for (s, w) in self.issue.iter_mut().zip(row) {
                 *s = lane_axpy(*s, w, value);
@@ -499,26 +498,26 @@ impl Models {
 
     #[inline(always)]
     fn apply(&self, e: Entry, value: f32, which: u8, sums: &mut ModelSums) {
-        let mut at = (e.block & OFFSET) as usize;
-        if e.block & HAS_EMOTION != 0 {
-            if which & 2 != 0
-                && let Some(row) = self.blocks.get(at..at + self.emotion_stride)
-            {
+        let (emotion, issue) = rows_of_entry(e, &self.blocks, self.strides());
+        if which & SENTIMENT != 0 {
+            if let Some(row) = emotion {
                 axpy(&mut sums.emotion, row, value);
             }
-            at += self.emotion_stride;
+            if let Some(s) = sums.sentiment.get_mut(1) {
+                *s += value * e.sentiment;
+            }
         }
-        if which & 2 != 0
-            && let Some(s) = sums.sentiment.get_mut(1)
-        {
-            *s += value * e.sentiment;
-        }
-        if which & 1 != 0
-            && e.block & HAS_ISSUE != 0
-            && let Some(row) = self.blocks.get(at..at + self.issue_stride)
+        if which & ISSUE != 0
+            && let Some(row) = issue
         {
             axpy(&mut sums.issue, row, value);
         }
+    }
+
+    /// Emotion and issue row lengths in `blocks`.
+    #[inline(always)]
+    fn strides(&self) -> (usize, usize) {
+        (self.emotion_stride, self.issue_stride)
     }
 
     /// The character unigrams and bigrams of `input`, added to `sink`;
@@ -651,14 +650,18 @@ impl Models {
             self.sentiment.as_ref().map_or(0, LinearModel::stride),
         );
         reset(&mut sums.emotion, self.emotion_stride);
-        let issue_bit: u8 = if issue && self.issue.is_some() { 1 } else { 0 };
-
-        let (ngram_issue, ngram_sentiment) = match (fixed, self.emotion_stride, sums.issue.len()) {
-            (true, 4, 20) => self.ngrams_fixed::<1, 5>(input, issue_bit, sums),
-            (true, 4, 0) => self.ngrams_fixed::<1, 0>(input, issue_bit, sums),
-            _ => self.ngrams(input, issue_bit, &mut Dynamic(sums)),
+        let issue_bit: u8 = if issue && self.issue.is_some() {
+            ISSUE
+        } else {
+            0
         };
-        let (mut issue_count, mut sentiment_count) = (ngram_issue, ngram_sentiment);
+
+        let (mut issue_count, mut sentiment_count) =
+            match (fixed, self.emotion_stride, sums.issue.len()) {
+                (true, 4, 20) => self.ngrams_fixed::<1, 5>(input, issue_bit, sums),
+                (true, 4, 0) => self.ngrams_fixed::<1, 0>(input, issue_bit, sums),
+                _ => self.ngrams(input, issue_bit, &mut Dynamic(sums)),
+            };
 
         // Tokens, cue scores and entity kinds: the issue model only.
         if issue_bit != 0 {
