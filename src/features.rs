@@ -33,10 +33,21 @@ pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
 /// `e`, `s…`) is hashed with [`fnv1a`] of its name.
 pub(crate) fn feature_hash(name: &str) -> u64 {
     let mut it = name.chars();
+    if let (Some('u'), Some(c), None) = (it.next(), it.next(), it.next()) {
+        return unigram_hash(c);
+    }
+    match bigram_chars(name) {
+        Some((p, c)) => bigram_hash(p, c),
+        None => fnv1a(name.as_bytes()),
+    }
+}
+
+/// The two characters of a bigram feature's name, `b<p><c>`.
+pub(crate) fn bigram_chars(name: &str) -> Option<(char, char)> {
+    let mut it = name.chars();
     match (it.next(), it.next(), it.next(), it.next()) {
-        (Some('u'), Some(c), None, _) => unigram_hash(c),
-        (Some('b'), Some(p), Some(c), None) => bigram_hash(p, c),
-        _ => fnv1a(name.as_bytes()),
+        (Some('b'), Some(p), Some(c), None) => Some((p, c)),
+        _ => None,
     }
 }
 

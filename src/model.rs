@@ -167,10 +167,7 @@ impl LinearModel {
             if rows.insert(hash, row).is_some() {
                 return Err(Error::data(file, line, Problem::DuplicateEntry, feature));
             }
-            let mut chars = feature.chars();
-            if let (Some('b'), Some(_), Some(c), None) =
-                (chars.next(), chars.next(), chars.next(), chars.next())
-            {
+            if let Some((_, c)) = crate::features::bigram_chars(feature) {
                 bigrams.push((hash, c));
             }
             let at = weights.len();
