@@ -52,8 +52,8 @@ impl IssueOutput {
     /// Label indices sorted by probability, best first (ties: lower index).
     pub fn ranking(&self, k: usize) -> impl Iterator<Item = (usize, f32)> + '_ {
         // Insertion into three slots by hand: `rotate_right` on the slice
-        // was an out-of-line call per insertion, 4.5× the cost of the
-        // softmax it follows (callgrind).
+        // was an out-of-line call per insertion, 66 instructions each
+        // (callgrind: 62.6 M over 949k calls).
         let mut best: [(usize, f32); 3] = [(usize::MAX, f32::MIN); 3];
         for (i, &p) in self.probs.iter().enumerate() {
             if p > best[0].1 {
@@ -236,8 +236,9 @@ pub(crate) fn softmax(xs: &mut [f32], scale: f32) {
 /// there (a test checks a million points), and NaN for NaN.
 ///
 /// Written without calls or branches so the softmax loop over 17 labels
-/// vectorizes: `f32::exp` is a call into libm per label, and the three
-/// models' softmaxes were about a tenth of the classify stage.
+/// can vectorize: `f32::exp` is a call into libm per label. With it and the
+/// separate sum, `IssueScorer::probabilities` went from 1,312 to 834
+/// instructions per message (callgrind, bench corpus).
 /// Range reduction `x = n·ln2 + r` with |r| ≤ ln2/2 (n rounded by the
 /// 1.5·2^23 trick, which needs no SSE4.1 `roundps`), a degree-7 Taylor
 /// polynomial for `e^r` (remainder below 2^-27), then `2^n` from the
