@@ -113,6 +113,11 @@ impl Signals {
     }
 }
 
+/// Ends a sentence (and so a clause).
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '。' | '！' | '？')
+}
+
 fn is_clause_break(c: char) -> bool {
     matches!(
         c,
@@ -201,15 +206,14 @@ impl SentimentScorer {
             let gap = text
                 .get(last_end as usize..hit.start as usize)
                 .unwrap_or("");
-            if gap.chars().any(is_clause_break) {
+            // One pass over the gap: sentence ends are clause breaks too.
+            let mut breaks = gap.chars().filter(|&c| is_clause_break(c));
+            if let Some(first) = breaks.next() {
                 negator = None;
                 modifier = None;
-            }
-            if gap
-                .chars()
-                .any(|c| matches!(c, '.' | '!' | '?' | '。' | '！' | '？'))
-            {
-                after_contrast = 1.0;
+                if is_sentence_end(first) || breaks.any(is_sentence_end) {
+                    after_contrast = 1.0;
+                }
             }
             last_end = hit.end;
             let negated = negator.is_some_and(|n| in_scope(text, n.1, hit.start));
