@@ -143,13 +143,16 @@ const HAS_EMOTION: u32 = 1 << 31;
 const HAS_ISSUE: u32 = 1 << 30;
 const OFFSET: u32 = HAS_ISSUE - 1;
 
+/// A table from feature hash to its entry (the keys are already hashes).
+type Table = HashMap<u64, Entry, BuildHasherDefault<IdentityHasher>>;
+
 /// The three models and a table from feature hash to their weights.
 #[derive(Clone, Debug)]
 pub(crate) struct Models {
     pub issue: Option<IssueModel>,
     pub sentiment: Option<LinearModel>,
     pub emotion: Option<LinearModel>,
-    table: HashMap<u64, Entry, BuildHasherDefault<IdentityHasher>>,
+    table: Table,
     /// Character bigrams go into a table of their own, whose entry for `pc`
     /// holds the bigram's weights plus those of the unigram `c`.
     ///
@@ -168,7 +171,7 @@ pub(crate) struct Models {
     /// one run with `Jieba::cut`: the bigram lookups cost 0.42× `cut` and
     /// the unigram ones 0.20×; with merged entries the whole model pass went
     /// from 0.82× to 0.67×.
-    bigrams: HashMap<u64, Entry, BuildHasherDefault<IdentityHasher>>,
+    bigrams: Table,
     /// Unigrams of the Basic Multilingual Plane by code point: 1 + index
     /// into `bmp_entries`, 0 when no model has the character. Before the
     /// merged bigrams, half of all lookups were unigrams; this skipped
@@ -215,8 +218,6 @@ pub(crate) struct ModelInput<'a> {
     /// The sentiment lexicon sums, in `SUM_FEATURES` order.
     pub lexicon_sums: &'a [f32],
 }
-
-type Table = HashMap<u64, Entry, BuildHasherDefault<IdentityHasher>>;
 
 /// The emotion and issue rows of `e` in `blocks`, each if present: the one
 /// place that reads an entry's block.
@@ -336,8 +337,11 @@ impl Models {
             blocks.extend_from_slice(row);
             blocks.resize(at + stride, 0.0);
         };
-        let mut table: HashMap<u64, Entry, BuildHasherDefault<IdentityHasher>> =
-            HashMap::with_capacity_and_hasher(rows_of.len(), Default::default());
+        // The bigrams go into their own table below.
+        let mut table = Table::with_capacity_and_hasher(
+            rows_of.len().saturating_sub(bigram_list.len()),
+            Default::default(),
+        );
         let mut blocks = Vec::new();
         // In hash order, so the layout does not depend on the map's.
         let mut hashes: Vec<u64> = rows_of.keys().copied().collect();
