@@ -93,6 +93,12 @@ impl Normalized {
     /// below that (offsets are stored as `u32`); the engine truncates far
     /// earlier, at its configured maximum length.
     pub fn update(&mut self, raw: &str) {
+        self.update_with(raw, true);
+    }
+
+    /// [`Normalized::update`]; `fast` false emits ideographs one at a time
+    /// too (for the test that both agree).
+    fn update_with(&mut self, raw: &str, fast: bool) {
         self.text.clear();
         self.starts.clear();
         self.ends.clear();
@@ -110,9 +116,32 @@ impl Normalized {
         let mut kind = RunKind::Spaces;
         // The last character emitted to `text`.
         let mut last: Option<char> = None;
-        for (i, c) in raw.char_indices() {
+        let bytes = raw.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // Runs of ideographs that fold to themselves, most of every
+            // message, are copied whole (see `emit_ideographs`). Not the
+            // first character, and not while a run of separators is held:
+            // both depend on what came before.
+            if fast && run.is_empty() && last.is_some() {
+                let from = i;
+                while let Some(c) = ideograph_at(bytes, i)
+                    && simplified_in(table, c).is_none()
+                {
+                    last = Some(c);
+                    i += 3;
+                }
+                if i > from {
+                    self.emit_ideographs(&raw[from..i], from as u32);
+                    continue;
+                }
+            }
+            let Some(c) = raw.get(i..).and_then(|r| r.chars().next()) else {
+                break;
+            };
             let start = i as u32;
-            let end = (i + c.len_utf8()) as u32;
+            i += c.len_utf8();
+            let end = i as u32;
             let Some(c) = fold(c, table) else { continue };
             let Some(l) = last else {
                 // Leading white space carries nothing.
@@ -186,6 +215,21 @@ impl Normalized {
         }
         run.clear();
         self.run = run;
+    }
+
+    /// Appends `run`, ideographs of U+4E00..U+9FFF (three bytes each) that
+    /// fold to themselves, starting at raw byte `from`: what [`Self::emit`]
+    /// does for each of them, none of which is punctuation, in one copy.
+    ///
+    /// Character by character, normalizing cost about 140 instructions
+    /// per ideograph (callgrind, bench corpus: 45 M per pass over 13,000
+    /// lines), most of them three pushes, each with its capacity check.
+    #[inline]
+    fn emit_ideographs(&mut self, run: &str, from: u32) {
+        self.text.push_str(run);
+        let n = run.len() as u32;
+        self.starts.extend((0..n).map(|j| from + j / 3 * 3));
+        self.ends.extend((0..n).map(|j| from + j / 3 * 3 + 3));
     }
 
     /// Appends one folded character, collapsing repeated punctuation and
@@ -367,6 +411,22 @@ fn simplified_in(table: &[u16], c: char) -> Option<char> {
     }
 }
 
+/// The character at byte `i` of `b` (valid UTF-8, `i` on a boundary) when
+/// it is a CJK ideograph of U+4E00..U+9FFF, whose encodings are the three
+/// bytes that start with 0xE4..=0xE9.
+#[inline(always)]
+fn ideograph_at(b: &[u8], i: usize) -> Option<char> {
+    let &[b0, b1, b2] = b.get(i..)?.first_chunk::<3>()?;
+    if !(0xe4..=0xe9).contains(&b0) {
+        return None;
+    }
+    let cp = u32::from(b0 & 0x0f) << 12 | u32::from(b1 & 0x3f) << 6 | u32::from(b2 & 0x3f);
+    if cp < 0x4e00 {
+        return None;
+    }
+    char::from_u32(cp)
+}
+
 /// Folds one character (`table`: the traditional → simplified table);
 /// `None` means drop it.
 #[inline]
@@ -476,6 +536,31 @@ mod tests {
 
     fn norm(s: &str) -> String {
         Normalized::new(s).text().to_string()
+    }
+
+    proptest::proptest! {
+        /// Copying runs of ideographs whole gives what emitting them one
+        /// by one gives: text, offsets and emphasis.
+        #[test]
+        fn ideograph_runs_match_one_by_one(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "快递", "到", "哪", "了", "們", "這", "個", "丟", "一", "龥", "㐀", "豈",
+                    " ", "  ", "-", "·", "😡", "！", "！！", "。", "，", "1", "23", "A", "b",
+                    "\u{200b}", "\u{3000}", "ｘ", "\n", "?", "\u{0}", "𠀀", "⺀",
+                ]),
+                0..24,
+            )
+        ) {
+            let text: String = parts.concat();
+            let (mut fast, mut slow) = (Normalized::default(), Normalized::default());
+            fast.update_with(&text, true);
+            slow.update_with(&text, false);
+            proptest::prop_assert_eq!(fast.text(), slow.text());
+            proptest::prop_assert_eq!(&fast.starts, &slow.starts);
+            proptest::prop_assert_eq!(&fast.ends, &slow.ends);
+            proptest::prop_assert_eq!(fast.emphasis(), slow.emphasis());
+        }
     }
 
     #[test]
