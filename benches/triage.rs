@@ -262,17 +262,21 @@ criterion_group!(benches, bench);
 /// Per-inquiry latency percentiles of `triage_with` over the corpus
 /// (three passes after a warm-up pass), for the p99/p50 ratio. The corpus
 /// runs from 2 to 150 characters, so the raw ratio mostly measures text
-/// length: the same percentiles of the length itself, and of the time per
-/// byte, are printed beside it.
+/// length: the same percentiles of the length itself, of the time per
+/// byte, and of `Jieba::cut`'s own latency on the same lines (timed in the
+/// same passes) are printed beside it.
 fn report_latency() {
     let lines = corpus();
     let engine = Engine::default();
+    let jieba = jieba_rs::Jieba::new();
     let mut scratch = engine.scratch();
     for l in &lines {
         black_box(engine.triage_with(&mut scratch, &Inquiry::new(l)));
+        black_box(jieba.cut(l, true));
     }
     let mut ns: Vec<f64> = Vec::with_capacity(lines.len() * 3);
     let mut per_byte: Vec<f64> = Vec::with_capacity(lines.len() * 3);
+    let mut cut_ns: Vec<f64> = Vec::with_capacity(lines.len() * 3);
     for _ in 0..3 {
         for l in &lines {
             let t = std::time::Instant::now();
@@ -280,6 +284,9 @@ fn report_latency() {
             let took = t.elapsed().as_nanos() as f64;
             ns.push(took);
             per_byte.push(took / l.len().max(1) as f64);
+            let t = std::time::Instant::now();
+            black_box(jieba.cut(black_box(l), true));
+            cut_ns.push(t.elapsed().as_nanos() as f64);
         }
     }
     let mut bytes: Vec<f64> = lines.iter().map(|l| l.len() as f64).collect();
@@ -301,6 +308,13 @@ fn report_latency() {
         at(&mut per_byte, 0.5),
         at(&mut per_byte, 0.99),
         at(&mut per_byte, 0.99) / at(&mut per_byte, 0.5)
+    );
+    let (c50, c99) = (at(&mut cut_ns, 0.5), at(&mut cut_ns, 0.99));
+    println!(
+        "  Jieba::cut on the same lines: p50 {:.1} µs, p99 {:.1} µs, p99/p50 {:.2}",
+        c50 / 1e3,
+        c99 / 1e3,
+        c99 / c50
     );
 }
 
