@@ -302,6 +302,9 @@ pub(crate) struct IssueModel {
     pub model: LinearModel,
     /// Taxonomy index → model column.
     pub column_of: Vec<Option<usize>>,
+    /// Whether `column_of` is `Some(i)` for every label `i`: the model's
+    /// classes are the taxonomy's, in its order (the shipped model).
+    pub identity: bool,
 }
 
 impl IssueModel {
@@ -314,7 +317,12 @@ impl IssueModel {
                 .ok_or_else(|| Error::data(file, model.labels_line, Problem::UnknownLabel, name))?;
             column_of[idx] = Some(j);
         }
-        Ok(IssueModel { model, column_of })
+        let identity = column_of.iter().enumerate().all(|(i, c)| *c == Some(i));
+        Ok(IssueModel {
+            model,
+            column_of,
+            identity,
+        })
     }
 }
 
