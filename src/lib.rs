@@ -83,6 +83,7 @@ pub mod pii;
 mod policy;
 pub mod queue;
 mod queue_state;
+mod rng;
 mod route;
 mod sentiment;
 pub mod train;

@@ -1354,19 +1354,15 @@ mod tests {
         (x - y).abs() / y.abs().max(1e-300)
     }
 
-    /// splitmix64
-    struct Rng(u64);
+    /// Uniform and exponential draws from splitmix64.
+    struct Rng(crate::rng::SplitMix64);
     impl Rng {
-        fn next_u64(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
+        fn new(seed: u64) -> Rng {
+            Rng(crate::rng::SplitMix64(seed))
         }
         /// Uniform in (0, 1).
         fn uniform(&mut self) -> f64 {
-            ((self.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+            ((self.0.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
         }
         fn exp(&mut self, rate: f64) -> f64 {
             -self.uniform().ln() / rate
@@ -1393,7 +1389,7 @@ mod tests {
         within: f64,
         seed: u64,
     ) -> SimResult {
-        let mut rng = Rng(seed);
+        let mut rng = Rng::new(seed);
         let mut free = vec![0.0f64; c];
         let mut t = 0.0;
         let warmup = customers / 20;
@@ -1852,7 +1848,7 @@ mod tests {
     fn position_quantiles_match_monte_carlo_with_abandonment() {
         let (cmu, theta, k) = (0.1, 0.05, 6u32);
         let e = estimate_wait(k, 1, 0, 10.0, Some(20.0)).unwrap();
-        let mut rng = Rng(42);
+        let mut rng = Rng::new(42);
         let mut samples: Vec<f64> = (0..100_000)
             .map(|_| (0..=k).map(|j| rng.exp(cmu + f64::from(j) * theta)).sum())
             .collect();

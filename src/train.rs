@@ -28,6 +28,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::lexicon::Lexicon;
+use crate::rng::SplitMix64;
 
 /// Training settings.
 #[derive(Clone, Debug, PartialEq)]
@@ -154,26 +155,6 @@ pub struct Trained {
     pub rows: usize,
 }
 
-/// splitmix64: a tiny seeded generator, so training order is reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            let j = (self.next() % (i as u64 + 1)) as usize;
-            v.swap(i, j);
-        }
-    }
-}
-
 struct Weights {
     n: usize,
     w: Vec<f32>,
@@ -222,7 +203,7 @@ fn fit(
     let mut g2 = vec![1e-6f32; n_features * n];
     let mut gb2 = vec![1e-6f32; n];
     let mut order: Vec<usize> = (0..data.len()).collect();
-    let mut rng = Rng(cfg.seed);
+    let mut rng = SplitMix64(cfg.seed);
     let mut p = vec![0.0; n];
     for epoch in 0..cfg.epochs {
         rng.shuffle(&mut order);
@@ -310,7 +291,7 @@ pub fn train(
 
     // Out-of-fold logits for the temperature.
     let mut fold_of: Vec<usize> = (0..rows.len()).map(|i| i % folds).collect();
-    Rng(cfg.seed ^ 0x5eed).shuffle(&mut fold_of);
+    SplitMix64(cfg.seed ^ 0x5eed).shuffle(&mut fold_of);
     let mut oof: Vec<(Vec<f32>, usize)> = Vec::with_capacity(rows.len());
     for k in 0..folds {
         progress(&format!("fold {}/{}", k + 1, folds));
