@@ -325,7 +325,7 @@ pub(crate) fn truncate_at_boundary(s: &str, max: usize) -> &str {
 }
 
 /// The traditional → simplified table, `lexicons/variants.tsv`.
-const VARIANTS: &str = include_str!("../lexicons/variants.tsv");
+static VARIANTS: &str = include_str!("../lexicons/variants.tsv");
 
 /// The header line of `variants.tsv`.
 const VARIANTS_HEADER: &str = "#! kefu-triage variants v1";
