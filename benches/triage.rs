@@ -264,8 +264,11 @@ criterion_group!(benches, bench);
 /// runs from 2 to 150 characters, so the raw ratio mostly measures text
 /// length: the same percentiles of the length itself, of the time per
 /// byte, and of `Jieba::cut`'s own latency on the same lines (timed in the
-/// same passes) are printed beside it.
+/// same passes) are printed beside it, and both ratios within bands of
+/// similar length.
 fn report_latency() {
+    /// Upper bounds (characters) of the length bands.
+    const BANDS: [usize; 5] = [8, 16, 32, 64, usize::MAX];
     let lines = corpus();
     let engine = Engine::default();
     let jieba = jieba_rs::Jieba::new();
@@ -277,16 +280,23 @@ fn report_latency() {
     let mut ns: Vec<f64> = Vec::with_capacity(lines.len() * 3);
     let mut per_byte: Vec<f64> = Vec::with_capacity(lines.len() * 3);
     let mut cut_ns: Vec<f64> = Vec::with_capacity(lines.len() * 3);
+    // (triage, cut) latencies per length band.
+    let mut banded: Vec<(Vec<f64>, Vec<f64>)> = vec![(Vec::new(), Vec::new()); BANDS.len()];
     for _ in 0..3 {
         for l in &lines {
+            let chars = l.chars().count();
+            let band = BANDS.iter().position(|&b| chars <= b).unwrap_or(0);
             let t = std::time::Instant::now();
             black_box(engine.triage_with(&mut scratch, &Inquiry::new(black_box(l))));
             let took = t.elapsed().as_nanos() as f64;
             ns.push(took);
             per_byte.push(took / l.len().max(1) as f64);
+            banded[band].0.push(took);
             let t = std::time::Instant::now();
             black_box(jieba.cut(black_box(l), true));
-            cut_ns.push(t.elapsed().as_nanos() as f64);
+            let took = t.elapsed().as_nanos() as f64;
+            cut_ns.push(took);
+            banded[band].1.push(took);
         }
     }
     let mut bytes: Vec<f64> = lines.iter().map(|l| l.len() as f64).collect();
@@ -316,6 +326,25 @@ fn report_latency() {
         c99 / 1e3,
         c99 / c50
     );
+    println!("  p99/p50 within length bands (triage, cut):");
+    let mut low = 1;
+    for (&high, (ours, cut)) in BANDS.iter().zip(&mut banded) {
+        if !ours.is_empty() {
+            let upper = if high == usize::MAX {
+                "+".to_string()
+            } else {
+                format!("-{high}")
+            };
+            println!(
+                "    {low:>3}{upper:<4} chars: {:>5} lines, p50 {:.1} µs, p99/p50 {:.2} ({:.2})",
+                ours.len() / 3,
+                at(ours, 0.5) / 1e3,
+                at(ours, 0.99) / at(ours, 0.5),
+                at(cut, 0.99) / at(cut, 0.5)
+            );
+        }
+        low = high.saturating_add(1);
+    }
 }
 
 fn main() {
