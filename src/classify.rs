@@ -174,14 +174,11 @@ impl IssueScorer {
                 softmax(&mut out.probs, 1.0);
             }
             Some(model) if model.identity => {
-                // The shipped model: one loop without a lookup per label,
-                // which vectorizes (the loop below, with its `column_of`
-                // match and bounds checks, was 18 instructions per label).
-                let scale = model.model.scale(count);
-                for ((p, b), s) in out.probs.iter_mut().zip(&model.model.bias).zip(sums) {
-                    *p = b + s * scale;
-                }
-                softmax(&mut out.probs, 1.0 / model.model.temperature);
+                // The shipped model: its classes are the labels, so the
+                // model's own probabilities are theirs, without the
+                // `column_of` lookup per label below.
+                model.model.probabilities(sums, count, &mut out.probs);
+                out.probs.resize(n, 0.0);
             }
             Some(model) => {
                 let scale = model.model.scale(count);

@@ -276,7 +276,10 @@ impl LinearModel {
     pub fn probabilities(&self, sums: &[f32], count: usize, out: &mut Vec<f32>) {
         let scale = self.scale(count);
         out.clear();
-        out.extend((0..self.n_classes()).map(|j| self.logit(j, sums, scale)));
+        // [`logit`](Self::logit) of every class, as one loop over the two
+        // arrays that vectorizes (by index, with two bounds checks per
+        // class, it was 18 instructions per class).
+        out.extend(self.bias.iter().zip(sums).map(|(b, s)| b + s * scale));
         crate::classify::softmax(out, 1.0 / self.temperature);
     }
 
