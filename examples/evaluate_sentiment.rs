@@ -15,6 +15,8 @@
 
 #[path = "common/sentiment_data.rs"]
 mod data;
+#[path = "common/real_data.rs"]
+mod real;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -66,6 +68,11 @@ fn run() -> Result<(), String> {
             "customer-service held-out (written here)",
             Source::Service,
             "service_heldout.jsonl",
+        ),
+        (
+            "real messages (dev set, test part)",
+            Source::Real,
+            "real_test.jsonl",
         ),
     ] {
         let test: Vec<_> = items

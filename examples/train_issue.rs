@@ -3,69 +3,120 @@
 //! ```text
 //! cargo run --release --example train_issue -- \
 //!     [--train FILE]... [--out lexicons/issue_model.tsv] \
+//!     [--dev-weight 3] [--weak-weight 0.3] [--weak-min-confidence 0.7] \
+//!     [--weak-cap 4000] [--no-dev] [--no-weak] \
 //!     [--epochs 20] [--l2 0.00001] [--lr 0.3] [--min-df 2] [--norm 0.5] \
 //!     [--folds 5] [--seed 7] [--words]
 //! ```
 //!
-//! Input: JSON lines `{"text": ..., "issue": ...}`; by default the training
-//! files of `tests/data/issues/` (never the held-out ones). The model reads
-//! `Engine::issue_features` (character unigrams and bigrams, issue-cue
-//! scores, entity kinds, and with `--words` jieba tokens); see
-//! `kefu_triage::train` for the algorithm. Progress goes to stderr; the
-//! output is deterministic.
+//! Three kinds of data, each weighted (see `examples/common/real_data.rs`):
+//! - written examples, JSON lines `{"text": ..., "issue": ...}`: by default
+//!   the training files of `tests/data/issues/` (never the held-out ones),
+//!   weight 1;
+//! - real messages labeled here: the train part of the dev set
+//!   `tests/data/real/devset.jsonl` (never its test part) and
+//!   `tests/data/real/extra.jsonl`, weight `--dev-weight`; the softmax
+//!   temperature is fitted on these examples' out-of-fold predictions alone,
+//!   so that the confidence means what it says on real messages;
+//! - weak labels on the unlabeled real text of `../shared/data/` (at most
+//!   `--weak-cap` texts per source, labeled texts left out), from the
+//!   labeling functions of `examples/common/weak_rules.tsv`, the engine's
+//!   issue cues and the sources' metadata, kept where their confidence
+//!   reaches `--weak-min-confidence`, weight `--weak-weight` × confidence.
+//!
+//! The model reads `Engine::issue_features` (character unigrams and
+//! bigrams, issue-cue scores, entity kinds, and with `--words` jieba
+//! tokens); see `kefu_triage::train` for the algorithm. Progress goes to
+//! stderr; the output is deterministic.
 //!
 //! Why no tokens by default: on the training set of 2026-11-26 (4,270
 //! lines) tokens moved out-of-fold accuracy from 0.887 to 0.889 and the
 //! held-out accuracy not at all (0.866 both), while segmenting costs about
 //! a jieba `cut` per inquiry (benches/triage.rs).
 
+#[path = "common/real_data.rs"]
+mod real;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::process::ExitCode;
 
 use kefu_triage::train::{Dataset, TrainConfig, train};
 use kefu_triage::{Engine, Lexicon};
 
 /// The training files written or labeled for this project. Never the
-/// held-out files (`heldout.jsonl`, `alipay_labeled.jsonl`).
+/// held-out files (`heldout.jsonl`, `heldout2.jsonl`, `alipay_labeled.jsonl`).
 const DEFAULT_TRAIN: &[&str] = &[
     "tests/data/issues/train.jsonl",
     "tests/data/issues/train2.jsonl",
     "tests/data/issues/train3.jsonl",
     "tests/data/issues/train4.jsonl",
+    "tests/data/issues/train5.jsonl",
     "tests/data/issues/train_alipay.jsonl",
 ];
 
-/// Parses the flags shared by the training tools.
-fn parse_args(
-    out: &mut String,
-    train: &mut Vec<String>,
-    cfg: &mut TrainConfig,
-    words: &mut bool,
-) -> Result<(), String> {
+/// What the flags set.
+struct Args {
+    out: String,
+    train: Vec<String>,
+    cfg: TrainConfig,
+    words: bool,
+    dev_weight: f32,
+    weak_weight: f32,
+    weak_min_confidence: f32,
+    weak_cap: usize,
+    dev: bool,
+    weak: bool,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut a = Args {
+        out: "lexicons/issue_model.tsv".to_string(),
+        train: Vec::new(),
+        cfg: TrainConfig::default(),
+        words: false,
+        dev_weight: 3.0,
+        weak_weight: 0.3,
+        weak_min_confidence: 0.7,
+        weak_cap: 4000,
+        dev: true,
+        weak: true,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
-        if flag == "--words" {
-            *words = true;
-            continue;
-        }
-        let val = it.next().ok_or(format!("{flag} needs a value"))?;
-        let num = || {
-            val.parse::<f64>()
-                .map_err(|_| format!("{flag}: not a number: {val}"))
-        };
         match flag.as_str() {
-            "--train" => train.push(val.clone()),
-            "--out" => *out = val.clone(),
-            "--epochs" => cfg.epochs = num()? as usize,
-            "--l2" => cfg.l2 = num()? as f32,
-            "--lr" => cfg.lr = num()? as f32,
-            "--min-df" => cfg.min_df = num()? as usize,
-            "--norm" => cfg.norm = num()? as f32,
-            "--folds" => cfg.folds = (num()? as usize).max(2),
-            "--seed" => cfg.seed = num()? as u64,
-            _ => return Err(format!("unknown flag {flag}")),
+            "--words" => a.words = true,
+            "--no-dev" => a.dev = false,
+            "--no-weak" => a.weak = false,
+            "-h" | "--help" => return Err("see the doc comment of examples/train_issue.rs".into()),
+            _ => {
+                let val = it.next().ok_or(format!("{flag} needs a value"))?;
+                let num = || {
+                    val.parse::<f64>()
+                        .map_err(|_| format!("{flag}: not a number: {val}"))
+                };
+                match flag.as_str() {
+                    "--train" => a.train.push(val.clone()),
+                    "--out" => a.out = val.clone(),
+                    "--epochs" => a.cfg.epochs = num()? as usize,
+                    "--l2" => a.cfg.l2 = num()? as f32,
+                    "--lr" => a.cfg.lr = num()? as f32,
+                    "--min-df" => a.cfg.min_df = num()? as usize,
+                    "--norm" => a.cfg.norm = num()? as f32,
+                    "--folds" => a.cfg.folds = (num()? as usize).max(2),
+                    "--seed" => a.cfg.seed = num()? as u64,
+                    "--dev-weight" => a.dev_weight = num()? as f32,
+                    "--weak-weight" => a.weak_weight = num()? as f32,
+                    "--weak-min-confidence" => a.weak_min_confidence = num()? as f32,
+                    "--weak-cap" => a.weak_cap = num()? as usize,
+                    _ => return Err(format!("unknown flag {flag}")),
+                }
+            }
         }
     }
-    Ok(())
+    if a.train.is_empty() {
+        a.train = DEFAULT_TRAIN.iter().map(|s| s.to_string()).collect();
+    }
+    Ok(a)
 }
 
 fn main() -> ExitCode {
@@ -79,27 +130,28 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), String> {
-    let mut out = "lexicons/issue_model.tsv".to_string();
-    let mut files = Vec::new();
-    let mut cfg = TrainConfig::default();
-    let mut words = false;
-    parse_args(&mut out, &mut files, &mut cfg, &mut words)?;
-    if files.is_empty() {
-        files = DEFAULT_TRAIN.iter().map(|s| s.to_string()).collect();
-    }
+    let args = parse_args()?;
     // Features do not depend on the model; start from an empty one so that
     // a broken or stale embedded model never blocks retraining.
     let empty = "#! kefu-triage issue-model v1\nlabels\ntemperature\t1\nnorm\t0\nbias\n";
     let engine = Engine::builder()
         .lexicon_str(Lexicon::IssueModel, "<empty model>", empty)
-        .word_features(words)
+        .word_features(args.words)
         .build()
         .map_err(|e| e.to_string())?;
     let labels: Vec<String> = engine.labels().map(|l| l.to_string()).collect();
+    let class_of = |at: &str, l: &str| {
+        labels
+            .iter()
+            .position(|x| x == l)
+            .ok_or_else(|| format!("{at}: unknown label {l:?}"))
+    };
 
     let mut data = Dataset::default();
-    for file in &files {
+    let mut sources = Vec::new();
+    for file in &args.train {
         let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+        let mut n = 0;
         for (i, line) in text
             .lines()
             .enumerate()
@@ -111,24 +163,143 @@ fn run() -> Result<(), String> {
             let (Some(t), Some(l)) = (v["text"].as_str(), v["issue"].as_str()) else {
                 return Err(format!("{at}: needs \"text\" and \"issue\""));
             };
-            let class = labels
-                .iter()
-                .position(|x| x == l)
-                .ok_or_else(|| format!("{at}: unknown label {l:?}"))?;
+            let class = class_of(&at, l)?;
             let features = engine.issue_features(t);
             data.push(features.iter().map(|(f, v)| (f.as_str(), *v)), class, 1.0);
+            n += 1;
+        }
+        sources.push(format!("{file} ({n})"));
+    }
+    eprintln!("written examples: {}", data.len());
+
+    if args.dev || args.weak {
+        // The dev set (its train part) and the extra labeled real messages.
+        let real = real::load_real()?;
+        let dev_train: Vec<&real::DevItem> = real.iter().filter(|d| d.split == "train").collect();
+        if args.dev {
+            for d in &dev_train {
+                let class = class_of("devset", &d.issue)?;
+                let f = engine.issue_features(&d.text);
+                data.push_calibration(
+                    f.iter().map(|(f, v)| (f.as_str(), *v)),
+                    class,
+                    args.dev_weight,
+                );
+            }
+            eprintln!(
+                "real messages labeled here (dev set train part and extra): {} (weight {})",
+                dev_train.len(),
+                args.dev_weight
+            );
+            sources.push(format!(
+                "tests/data/real/devset.jsonl train part and extra.jsonl ({})",
+                dev_train.len()
+            ));
+        }
+        if args.weak {
+            let n = add_weak(&engine, &args, &real, &dev_train, &class_of, &mut data)?;
+            sources.push(format!("weak labels on ../shared/data ({n})"));
         }
     }
-    let comment = format!("trained by examples/train_issue.rs on {}", files.join(" "));
+
+    let comment = format!(
+        "trained by examples/train_issue.rs on {}",
+        sources.join(", ")
+    );
     let model = train(
         Lexicon::IssueModel,
         &labels,
         &data,
-        &cfg,
+        &args.cfg,
         &comment,
         &mut |line| eprintln!("{line}"),
     );
-    std::fs::write(&out, &model.text).map_err(|e| format!("{out}: {e}"))?;
-    eprintln!("wrote {out} ({} feature rows)", model.rows);
+    std::fs::write(&args.out, &model.text).map_err(|e| format!("{}: {e}", args.out))?;
+    eprintln!("wrote {} ({} feature rows)", args.out, model.rows);
     Ok(())
+}
+
+/// Weak labels on the unlabeled real text: fits the label model on the
+/// dev set's train part, prints each labeling function's accuracy there,
+/// and adds the confident weak labels to `data`. Returns how many.
+fn add_weak(
+    engine: &Engine,
+    args: &Args,
+    labeled: &[real::DevItem],
+    dev_train: &[&real::DevItem],
+    class_of: &dyn Fn(&str, &str) -> Result<usize, String>,
+    data: &mut Dataset,
+) -> Result<usize, String> {
+    let unlabeled = real::load_unlabeled()?;
+    // The metadata of each dev text, from its source record.
+    let meta_of: HashMap<(&str, &str), &str> = unlabeled
+        .iter()
+        .map(|u| ((u.source, u.text.as_str()), u.meta.as_str()))
+        .collect();
+    let cue_features = |text: &str| -> Vec<(String, f32)> {
+        engine
+            .issue_features(text)
+            .into_iter()
+            .filter(|(f, _)| f.starts_with('q'))
+            .collect()
+    };
+    let fit_on: Vec<real::FitItem<'_>> = dev_train
+        .iter()
+        .map(|d| {
+            let meta = meta_of
+                .get(&(d.source.as_str(), d.text.as_str()))
+                .copied()
+                .unwrap_or("");
+            (*d, meta.to_string(), cue_features(&d.text))
+        })
+        .collect();
+    let model = real::LabelModel::fit(real::load_rules()?, &fit_on);
+    eprintln!("labeling functions on the dev set's train part (fired, accuracy):");
+    for (name, (fired, right)) in &model.stats {
+        eprintln!(
+            "  {name:<28} {fired:>4} {:.2}",
+            *right as f64 / *fired as f64
+        );
+    }
+
+    // Every labeled real text, train or test, stays out of the weak data.
+    let labeled: HashSet<&str> = labeled.iter().map(|d| d.text.as_str()).collect();
+    let sample = real::sample_unlabeled(unlabeled.clone(), &labeled, args.weak_cap, args.cfg.seed);
+    let mut kept: BTreeMap<(&str, String), usize> = BTreeMap::new();
+    let mut n = 0;
+    for (i, u) in sample.iter().enumerate() {
+        let features = engine.issue_features(&u.text);
+        let cues: Vec<(String, f32)> = features
+            .iter()
+            .filter(|(f, _)| f.starts_with('q'))
+            .cloned()
+            .collect();
+        if let Some(w) = model.label(u.source, &u.meta, &u.text, &cues)
+            && w.confidence >= args.weak_min_confidence
+        {
+            let class = class_of(u.source, &w.label)?;
+            data.push(
+                features.iter().map(|(f, v)| (f.as_str(), *v)),
+                class,
+                args.weak_weight * w.confidence,
+            );
+            *kept.entry((u.source, w.label)).or_default() += 1;
+            n += 1;
+        }
+        if (i + 1) % 10_000 == 0 {
+            eprintln!(
+                "weak labels: {} of {} texts read, {n} kept",
+                i + 1,
+                sample.len()
+            );
+        }
+    }
+    eprintln!(
+        "weak labels kept (confidence ≥ {}): {n}",
+        args.weak_min_confidence
+    );
+    for ((source, label), count) in &kept {
+        eprintln!("  {source:<10} {label:<16} {count}");
+    }
+    Ok(n)
 }

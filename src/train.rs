@@ -6,7 +6,9 @@
 //! L2 in a seeded order; each example's feature values are divided by
 //! (feature count)^`norm`; the softmax temperature is fitted on
 //! out-of-fold predictions (k-fold cross-validation on the training data
-//! only), which is what makes the engine's probabilities calibrated.
+//! only; on the examples added with [`Dataset::push_calibration`] where
+//! there are any), which is what makes the engine's probabilities
+//! calibrated.
 //!
 //! ```
 //! use kefu_triage::train::{Dataset, TrainConfig, train};
@@ -84,6 +86,9 @@ struct Example {
     count: usize,
     class: usize,
     weight: f32,
+    /// Whether the temperature is fitted on this example's out-of-fold
+    /// prediction (see [`Dataset::push_calibration`]).
+    calibrate: bool,
 }
 
 impl Dataset {
@@ -94,6 +99,31 @@ impl Dataset {
         features: impl IntoIterator<Item = (&'a str, f32)>,
         class: usize,
         weight: f32,
+    ) {
+        self.push_example(features, class, weight, false);
+    }
+
+    /// Adds an example, as [`Dataset::push`], whose out-of-fold prediction
+    /// also fits the softmax temperature. Once any example is added this
+    /// way, only these fit it: mark the examples that look like what the
+    /// model will meet (real messages), so that its confidence means what
+    /// it says on them rather than on the easier written or weakly labeled
+    /// examples.
+    pub fn push_calibration<'a>(
+        &mut self,
+        features: impl IntoIterator<Item = (&'a str, f32)>,
+        class: usize,
+        weight: f32,
+    ) {
+        self.push_example(features, class, weight, true);
+    }
+
+    fn push_example<'a>(
+        &mut self,
+        features: impl IntoIterator<Item = (&'a str, f32)>,
+        class: usize,
+        weight: f32,
+        calibrate: bool,
     ) {
         let mut fs: Vec<(u32, f32)> = Vec::new();
         let mut count = 0;
@@ -128,6 +158,7 @@ impl Dataset {
             count,
             class,
             weight,
+            calibrate,
         });
     }
 
@@ -147,7 +178,8 @@ impl Dataset {
 pub struct Trained {
     /// The model file's text.
     pub text: String,
-    /// Accuracy of the out-of-fold predictions.
+    /// Accuracy of the out-of-fold predictions (of the calibration
+    /// examples, where there are any).
     pub oof_accuracy: f64,
     /// The fitted temperature.
     pub temperature: f32,
@@ -292,7 +324,11 @@ pub fn train(
     // Out-of-fold logits for the temperature.
     let mut fold_of: Vec<usize> = (0..rows.len()).map(|i| i % folds).collect();
     SplitMix64(cfg.seed ^ 0x5eed).shuffle(&mut fold_of);
-    let mut oof: Vec<(Vec<f32>, usize)> = Vec::with_capacity(rows.len());
+    // Out-of-fold logits of the examples that fit the temperature: the
+    // calibration examples where there are any, else all.
+    let any_calibration = data.examples.iter().any(|e| e.calibrate);
+    let calibrates = |i: usize| !any_calibration || data.examples[i].calibrate;
+    let mut oof: Vec<(Vec<f32>, usize)> = Vec::new();
     for k in 0..folds {
         progress(&format!("fold {}/{}", k + 1, folds));
         let tr: Vec<_> = rows
@@ -302,7 +338,10 @@ pub fn train(
             .map(|(r, _)| r)
             .collect();
         let m = fit(&tr, vocab.len(), n, cfg, &mut |_| {});
-        for (r, _) in rows.iter().zip(&fold_of).filter(|(_, f)| **f == k) {
+        for (i, (r, _)) in rows.iter().zip(&fold_of).enumerate() {
+            if fold_of[i] != k || !calibrates(i) {
+                continue;
+            }
             let mut z = vec![0.0; n];
             m.logits(&r.0, &mut z);
             oof.push((z, r.1));
