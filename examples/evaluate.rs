@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --release --example evaluate -- FILE [--split test] \
 //!     [--issue-model FILE] [--sentiment-model FILE] [--emotion-model FILE] \
-//!     [--policy FILE]
+//!     [--cues FILE] [--policy FILE]
 //! ```
 //!
 //! FILE holds `{"text": ..., "issue": ...}` lines; optional fields are
@@ -108,6 +108,7 @@ fn parse_args() -> Result<Args, String> {
             "--issue-model" => models.push((Lexicon::IssueModel, value()?)),
             "--sentiment-model" => models.push((Lexicon::SentimentModel, value()?)),
             "--emotion-model" => models.push((Lexicon::EmotionModel, value()?)),
+            "--cues" => models.push((Lexicon::IssueCues, value()?)),
             "--policy" => policy = Some(value()?),
             "-h" | "--help" => {
                 return Err("usage: evaluate FILE [--split NAME]".to_string());
