@@ -321,7 +321,6 @@ pub fn train(
         cfg.min_df
     ));
 
-    // Out-of-fold logits for the temperature.
     let mut fold_of: Vec<usize> = (0..rows.len()).map(|i| i % folds).collect();
     SplitMix64(cfg.seed ^ 0x5eed).shuffle(&mut fold_of);
     // Out-of-fold logits of the examples that fit the temperature: the
@@ -338,8 +337,8 @@ pub fn train(
             .map(|(r, _)| r)
             .collect();
         let m = fit(&tr, vocab.len(), n, cfg, &mut |_| {});
-        for (i, (r, _)) in rows.iter().zip(&fold_of).enumerate() {
-            if fold_of[i] != k || !calibrates(i) {
+        for (i, (r, &fold)) in rows.iter().zip(&fold_of).enumerate() {
+            if fold != k || !calibrates(i) {
                 continue;
             }
             let mut z = vec![0.0; n];
@@ -426,5 +425,65 @@ pub fn train(
         oof_accuracy,
         temperature,
         rows: written,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Clean examples, plus `noisy` examples that say the same words but
+    /// whose class is a coin toss.
+    fn data(calibrate_noisy: bool) -> Dataset {
+        let mut d = Dataset::default();
+        for i in 0..60 {
+            let (f, class) = if i % 2 == 0 { ("u好", 0) } else { ("u差", 1) };
+            d.push([(f, 1.0), ("u的", 1.0)], class, 1.0);
+        }
+        for i in 0..40 {
+            let f = if i % 2 == 0 { "u好" } else { "u差" };
+            let class = (i / 2) % 2;
+            let features = [(f, 1.0), ("u的", 1.0)];
+            if calibrate_noisy {
+                d.push_calibration(features, class, 1.0);
+            } else {
+                d.push(features, class, 1.0);
+            }
+        }
+        d
+    }
+
+    #[test]
+    fn calibration_examples_alone_fit_the_temperature() {
+        let classes = ["good".to_string(), "bad".to_string()];
+        let cfg = TrainConfig {
+            folds: 2,
+            ..TrainConfig::default()
+        };
+        let all = train(
+            Lexicon::IssueModel,
+            &classes,
+            &data(false),
+            &cfg,
+            "",
+            &mut |_| {},
+        );
+        let noisy = train(
+            Lexicon::IssueModel,
+            &classes,
+            &data(true),
+            &cfg,
+            "",
+            &mut |_| {},
+        );
+        // Fitted on the coin-toss examples alone, the softmax must flatten
+        // far more than when the clean majority fits it too.
+        assert!(
+            noisy.temperature > 2.0 * all.temperature,
+            "{} vs {}",
+            noisy.temperature,
+            all.temperature
+        );
+        assert!(noisy.oof_accuracy < 0.75, "{}", noisy.oof_accuracy);
     }
 }
