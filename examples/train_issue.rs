@@ -228,6 +228,15 @@ fn run() -> Result<(), String> {
     Ok(())
 }
 
+/// The issue-cue scores (`q…` features) among a text's features.
+fn cue_scores(features: &[(String, f32)]) -> Vec<(String, f32)> {
+    features
+        .iter()
+        .filter(|(f, _)| f.starts_with('q'))
+        .cloned()
+        .collect()
+}
+
 /// Weak labels on the unlabeled real text: fits the label model on the
 /// dev set's train part, prints each labeling function's accuracy there,
 /// and adds the confident weak labels to `data`. Returns how many.
@@ -240,28 +249,24 @@ fn add_weak(
     data: &mut Dataset,
 ) -> Result<usize, String> {
     let unlabeled = real::load_unlabeled()?;
-    // The metadata of each dev text, from its source record.
-    let meta_of: HashMap<(&str, &str), &str> = unlabeled
-        .iter()
-        .map(|u| ((u.source, u.text.as_str()), u.meta.as_str()))
-        .collect();
-    let cue_features = |text: &str| -> Vec<(String, f32)> {
-        engine
-            .issue_features(text)
-            .into_iter()
-            .filter(|(f, _)| f.starts_with('q'))
+    let fit_on: Vec<real::FitItem<'_>> = {
+        // The metadata of each labeled text, from its source record.
+        let meta_of: HashMap<(&str, &str), &str> = unlabeled
+            .iter()
+            .map(|u| ((u.source, u.text.as_str()), u.meta.as_str()))
+            .collect();
+        dev_train
+            .iter()
+            .map(|d| {
+                let meta = meta_of
+                    .get(&(d.source.as_str(), d.text.as_str()))
+                    .copied()
+                    .unwrap_or("");
+                let cues = cue_scores(&engine.issue_features(&d.text));
+                (*d, meta.to_string(), cues)
+            })
             .collect()
     };
-    let fit_on: Vec<real::FitItem<'_>> = dev_train
-        .iter()
-        .map(|d| {
-            let meta = meta_of
-                .get(&(d.source.as_str(), d.text.as_str()))
-                .copied()
-                .unwrap_or("");
-            (*d, meta.to_string(), cue_features(&d.text))
-        })
-        .collect();
     let model = real::LabelModel::fit(real::load_rules()?, &fit_on);
     eprintln!("labeling functions on the dev set's train part (fired, accuracy):");
     for (name, (fired, right)) in &model.stats {
@@ -273,16 +278,12 @@ fn add_weak(
 
     // Every labeled real text, train or test, stays out of the weak data.
     let labeled: HashSet<&str> = labeled.iter().map(|d| d.text.as_str()).collect();
-    let sample = real::sample_unlabeled(unlabeled.clone(), &labeled, args.weak_cap, args.cfg.seed);
+    let sample = real::sample_unlabeled(unlabeled, &labeled, args.weak_cap, args.cfg.seed);
     let mut kept: BTreeMap<(&str, String), usize> = BTreeMap::new();
     let mut n = 0;
     for (i, u) in sample.iter().enumerate() {
         let features = engine.issue_features(&u.text);
-        let cues: Vec<(String, f32)> = features
-            .iter()
-            .filter(|(f, _)| f.starts_with('q'))
-            .cloned()
-            .collect();
+        let cues = cue_scores(&features);
         if let Some(w) = model.label(u.source, &u.meta, &u.text, &cues)
             && w.confidence >= args.weak_min_confidence
         {

@@ -282,7 +282,7 @@ fn meta_matches(condition: &str, meta: &str) -> bool {
     }
 }
 
-/// A weak label: the label, its confidence and the functions behind it.
+/// A weak label: the label and its confidence.
 #[derive(Clone, Debug)]
 pub struct Weak {
     pub label: String,
