@@ -238,7 +238,7 @@ fn cue_scores(features: &[(String, f32)]) -> Vec<(String, f32)> {
 }
 
 /// Weak labels on the unlabeled real text: fits the label model on the
-/// dev set's train part, prints each labeling function's accuracy there,
+/// real training messages, prints each labeling function's accuracy there,
 /// and adds the confident weak labels to `data`. Returns how many.
 fn add_weak(
     engine: &Engine,
@@ -268,7 +268,7 @@ fn add_weak(
             .collect()
     };
     let model = real::LabelModel::fit(real::load_rules()?, &fit_on);
-    eprintln!("labeling functions on the dev set's train part (fired, accuracy):");
+    eprintln!("labeling functions on the real training messages (fired, accuracy):");
     for (name, (fired, right)) in &model.stats {
         eprintln!(
             "  {name:<28} {fired:>4} {:.2}",

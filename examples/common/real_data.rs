@@ -13,9 +13,9 @@
 //! - Weak labels: labeling functions vote on each unlabeled text — the
 //!   regular-expression rules of `examples/common/weak_rules.tsv` (per
 //!   label and per source), the engine's own issue cues, and the majority
-//!   label that the dev set's train part gives each metadata value. Each
-//!   function's vote weighs the log-odds of its accuracy on the dev set's
-//!   train part (smoothed), as in the simplest label models of weak
+//!   label that the real training messages give each metadata value. Each
+//!   function's vote weighs the log-odds of its accuracy on the real
+//!   training messages (smoothed), as in the simplest label models of weak
 //!   supervision (Ratner et al., "Snorkel", 2017); the votes are summed per
 //!   label and the margin between the best two becomes the confidence.
 
@@ -289,21 +289,28 @@ pub struct Weak {
     pub confidence: f32,
 }
 
-/// The combined labeling functions, their weights estimated on the dev
-/// set's train part.
+/// The combined labeling functions, their weights estimated on the real
+/// training messages (the dev set's train part and `extra.jsonl`).
 pub struct LabelModel {
     rules: Vec<Rule>,
-    /// (source, meta) → majority label of the dev set's train part.
+    /// (source, meta) → majority label of the real training messages.
     majority: HashMap<(String, String), String>,
     /// Function name → vote weight (log-odds of its smoothed accuracy).
     weights: HashMap<String, f32>,
-    /// Function name → (fired, right) on the dev set's train part.
+    /// Function name → (fired, right) on the real training messages.
     pub stats: BTreeMap<String, (usize, usize)>,
 }
 
 /// A dev-set item with its source metadata and its issue-cue scores
 /// (`q…` features), what the label model is fitted on.
 pub type FitItem<'a> = (&'a DevItem, String, Vec<(String, f32)>);
+
+/// A function's vote: the log-odds of its accuracy, smoothed towards 0.6
+/// with two pseudo-votes (`fired` times it voted, `right` times rightly).
+fn vote_weight(fired: usize, right: usize) -> f32 {
+    let acc = (right as f32 + 1.2) / (fired as f32 + 2.0);
+    (acc / (1.0 - acc)).ln()
+}
 
 /// Minimum issue-cue score for the cue function to vote.
 const CUE_VOTE: f32 = 1.5;
@@ -343,8 +350,8 @@ impl LabelModel {
     }
 
     /// Builds the model: the majority labels and the functions' weights
-    /// from `dev`, the dev set's train part only, each item with its source
-    /// metadata and its issue-cue scores.
+    /// from `dev`, the real training messages only (never the dev set's
+    /// test part), each with its source metadata and its issue-cue scores.
     pub fn fit(rules: Vec<Rule>, dev: &[FitItem<'_>]) -> LabelModel {
         let mut counts: HashMap<(String, String), BTreeMap<String, usize>> = HashMap::new();
         for (d, meta, _) in dev {
@@ -370,7 +377,7 @@ impl LabelModel {
             weights: HashMap::new(),
             stats: BTreeMap::new(),
         };
-        // Accuracy of each function on the dev set's train part. The
+        // Accuracy of each function on the real training messages. The
         // majority function is scored on the items it was built from, a
         // small optimism that only sets its vote's weight.
         let mut stats: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -383,10 +390,9 @@ impl LabelModel {
             }
         }
         for (name, &(fired, right)) in &stats {
-            // Smoothed towards 0.6 with two pseudo-votes.
-            let acc = (right as f32 + 1.2) / (fired as f32 + 2.0);
-            let w = (acc / (1.0 - acc)).ln();
-            model.weights.insert(name.clone(), w);
+            model
+                .weights
+                .insert(name.clone(), vote_weight(fired, right));
         }
         model.stats = stats;
         model
@@ -402,8 +408,9 @@ impl LabelModel {
     ) -> Option<Weak> {
         let mut score: BTreeMap<String, f32> = BTreeMap::new();
         for (name, label) in self.votes(source, meta, text, cues) {
-            // A function never seen firing on the dev set votes with the
-            // prior's weight (accuracy 0.6).
+            // A function never seen firing on the real training messages
+            // votes with about the prior's weight, ln(0.6 / 0.4) rounded
+            // (the shipped model was trained with this value).
             let w = self.weights.get(&name).copied().unwrap_or(0.405);
             if w > 0.0 {
                 *score.entry(label).or_default() += w;
