@@ -14,7 +14,7 @@
 //!   rest, one text in four (by a hash of the text) is the tune split the
 //!   threshold is chosen on, the rest train;
 //! - source labels on the rest of the real text of `../shared/data/`
-//!   (`Source::Weak`, train only, dev-set texts left out): the chatbot
+//!   (`Source::Weak`, train only, labeled texts left out): the chatbot
 //!   messages labeled positive by hand as not negative, the cosmetics
 //!   reviews' opinion polarities, the helpdesk posts with the lowest
 //!   satisfaction scores as negative, and the
@@ -40,7 +40,7 @@ pub enum Source {
     Emotion,
     EmotionEval,
     Service,
-    /// The real-message dev set.
+    /// Real messages labeled here (the dev set and `extra.jsonl`).
     Real,
     /// Labels the other real sources carry.
     Weak,
@@ -188,9 +188,9 @@ pub fn load() -> Result<Vec<Item>, String> {
     let weak = real::sample_unlabeled(real::load_unlabeled()?, &dev_texts, WEAK_CAP, 11);
     for u in weak {
         let negative = match u.source {
-            "chatbot" | "cosmetics" | "helpdesk" => u.negative,
+            // Shopping and Weibo come with their own splits above.
+            "chatbot" | "cosmetics" | "helpdesk" | "crosswoz" | "medical" => u.negative,
             "assistant" if u.meta != "chat" => Some(false),
-            "crosswoz" | "medical" => Some(false),
             _ => None,
         };
         if let Some(negative) = negative {
