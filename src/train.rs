@@ -76,6 +76,10 @@ pub struct Dataset {
     index: HashMap<String, u32>,
     df: Vec<u32>,
     examples: Vec<Example>,
+    /// Names of the example groups (see [`Dataset::group`]).
+    groups: Vec<String>,
+    /// The group new examples join.
+    current_group: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -89,9 +93,25 @@ struct Example {
     /// Whether the temperature is fitted on this example's out-of-fold
     /// prediction (see [`Dataset::push_calibration`]).
     calibrate: bool,
+    /// Index into `Dataset::groups`, or `usize::MAX` before any group.
+    group: usize,
 }
 
 impl Dataset {
+    /// Puts the examples added from now on into the group `name` (created on
+    /// first use), for which [`train`] reports the out-of-fold accuracy and
+    /// log-loss apart: compare settings by how they serve each kind of data,
+    /// not only the calibration examples. Groups change nothing in training.
+    pub fn group(&mut self, name: &str) {
+        self.current_group = match self.groups.iter().position(|g| g == name) {
+            Some(i) => i,
+            None => {
+                self.groups.push(name.to_string());
+                self.groups.len() - 1
+            }
+        };
+    }
+
     /// Adds an example: its features as the engine emits them (repeats
     /// allowed), its class index and its weight in the loss.
     pub fn push<'a>(
@@ -159,6 +179,11 @@ impl Dataset {
             class,
             weight,
             calibrate,
+            group: if self.groups.is_empty() {
+                usize::MAX
+            } else {
+                self.current_group
+            },
         });
     }
 
@@ -183,6 +208,9 @@ pub struct Trained {
     pub oof_accuracy: f64,
     /// The fitted temperature.
     pub temperature: f32,
+    /// Per group of [`Dataset::group`]: name, examples, out-of-fold
+    /// accuracy and mean log-loss at the fitted temperature.
+    pub oof_by_group: Vec<(String, usize, f64, f64)>,
     /// Feature rows written.
     pub rows: usize,
 }
@@ -207,6 +235,21 @@ impl Weights {
 
 /// A training row: scaled features, class, weight.
 type Row = (Vec<(u32, f32)>, usize, f32);
+
+/// Share of `(logits, class)` pairs whose largest logit is the class.
+fn accuracy(oof: &[(Vec<f32>, usize)]) -> f64 {
+    let right = oof
+        .iter()
+        .filter(|(z, y)| {
+            z.iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .map(|m| m.0)
+                == Some(*y)
+        })
+        .count();
+    right as f64 / oof.len().max(1) as f64
+}
 
 fn softmax(z: &mut [f32], t: f32) {
     let max = z.iter().copied().fold(f32::MIN, f32::max);
@@ -328,6 +371,8 @@ pub fn train(
     let any_calibration = data.examples.iter().any(|e| e.calibrate);
     let calibrates = |i: usize| !any_calibration || data.examples[i].calibrate;
     let mut oof: Vec<(Vec<f32>, usize)> = Vec::new();
+    // Out-of-fold logits of every example in a group, by group.
+    let mut oof_grouped: Vec<Vec<(Vec<f32>, usize)>> = vec![Vec::new(); data.groups.len()];
     for k in 0..folds {
         progress(&format!("fold {}/{}", k + 1, folds));
         let tr: Vec<_> = rows
@@ -338,15 +383,21 @@ pub fn train(
             .collect();
         let m = fit(&tr, vocab.len(), n, cfg, &mut |_| {});
         for (i, (r, &fold)) in rows.iter().zip(&fold_of).enumerate() {
-            if fold != k || !calibrates(i) {
+            let group = data.examples[i].group;
+            if fold != k || !(calibrates(i) || group < oof_grouped.len()) {
                 continue;
             }
             let mut z = vec![0.0; n];
             m.logits(&r.0, &mut z);
-            oof.push((z, r.1));
+            if group < oof_grouped.len() {
+                oof_grouped[group].push((z.clone(), r.1));
+            }
+            if calibrates(i) {
+                oof.push((z, r.1));
+            }
         }
     }
-    let nll = |t: f32| -> f64 {
+    let nll_of = |oof: &[(Vec<f32>, usize)], t: f32| -> f64 {
         oof.iter()
             .map(|(z, y)| {
                 let mut p = z.clone();
@@ -356,6 +407,7 @@ pub fn train(
             .sum::<f64>()
             / oof.len().max(1) as f64
     };
+    let nll = |t: f32| nll_of(&oof, t);
     let (mut temperature, mut best) = (1.0f32, f64::MAX);
     for step in 0..=200 {
         let t = 0.25 + step as f32 * 0.025;
@@ -365,21 +417,22 @@ pub fn train(
             temperature = t;
         }
     }
-    let right = oof
-        .iter()
-        .filter(|(z, y)| {
-            z.iter()
-                .enumerate()
-                .max_by(|a, b| a.1.total_cmp(b.1))
-                .map(|m| m.0)
-                == Some(*y)
-        })
-        .count();
-    let oof_accuracy = right as f64 / oof.len().max(1) as f64;
+    let oof_accuracy = accuracy(&oof);
     progress(&format!(
         "out-of-fold accuracy {oof_accuracy:.3}; temperature {temperature:.3} (nll {best:.4} vs {:.4} at 1.0)",
         nll(1.0)
     ));
+    let oof_by_group: Vec<(String, usize, f64, f64)> = data
+        .groups
+        .iter()
+        .zip(&oof_grouped)
+        .map(|(name, o)| (name.clone(), o.len(), accuracy(o), nll_of(o, temperature)))
+        .collect();
+    for (name, len, acc, loss) in &oof_by_group {
+        progress(&format!(
+            "  out-of-fold, {name}: {len} examples, accuracy {acc:.3}, log-loss {loss:.4}"
+        ));
+    }
 
     progress(&format!("final model on all {} examples", rows.len()));
     let all: Vec<_> = rows.iter().collect();
@@ -424,6 +477,7 @@ pub fn train(
         text,
         oof_accuracy,
         temperature,
+        oof_by_group,
         rows: written,
     }
 }
