@@ -14,8 +14,8 @@
 //! sources' own labels less. Emotion: the Weibo
 //! posts (angry → anger, fear → anxiety, sad → disappointment, others →
 //! none). Then the threshold for `sentiment.negative` is chosen on the tune
-//! splits (best mean accuracy of the shopping and Weibo tune splits and,
-//! counted twice, the real messages' tune split) and printed, for
+//! splits (best mean of the shopping accuracy, the Weibo negative-F1 and,
+//! counted twice, the real messages' accuracy) and printed, for
 //! `negativity_threshold` in `lexicons/policy.json`.
 
 #[path = "common/sentiment_data.rs"]
@@ -158,21 +158,45 @@ fn run() -> Result<(), String> {
         let part: Vec<_> = tune.iter().filter(|x| x.2 == src).collect();
         part.iter().filter(|x| (x.0 >= t) == x.1).count() as f64 / part.len().max(1) as f64
     };
-    // Real messages count double: they are what the engine meets.
+    // Negative-F1 on a source's tune split at threshold `t`.
+    let neg_f1 = |t: f32, src: Source| {
+        let part: Vec<_> = tune.iter().filter(|x| x.2 == src).collect();
+        let tp = part.iter().filter(|x| x.0 >= t && x.1).count() as f64;
+        let wrong = part.iter().filter(|x| (x.0 >= t) != x.1).count() as f64;
+        2.0 * tp / (2.0 * tp + wrong).max(1.0)
+    };
+    // What the targets measure: accuracy on shopping reviews and on real
+    // messages (counted twice: they are what the engine meets), and on
+    // Weibo posts the negative-F1, since anger and distress there are the
+    // minority that matters. (Weibo accuracy in its place chose 0.57, which
+    // kept the tune-split F1 at 0.720 where 0.40 gives 0.753, for 0.010 of
+    // real-message accuracy that the tune split cannot tell from noise.)
+    let objective = |t: f32| {
+        (acc(t, Source::Shopping) + neg_f1(t, Source::Emotion) + 2.0 * acc(t, Source::Real)) / 4.0
+    };
     let (mut best_t, mut best) = (0.5f32, 0.0f64);
     for step in 5..=95 {
         let t = step as f32 / 100.0;
-        let v =
-            (acc(t, Source::Shopping) + acc(t, Source::Emotion) + 2.0 * acc(t, Source::Real)) / 4.0;
+        let v = objective(t);
         if v > best {
             best = v;
             best_t = t;
         }
     }
+    println!("threshold on the tune splits: shopping accuracy, Weibo negative-F1, real accuracy");
+    for step in (30..=70).step_by(5) {
+        let t = step as f32 / 100.0;
+        println!(
+            "  {t:.2}: {:.3} {:.3} {:.3}",
+            acc(t, Source::Shopping),
+            neg_f1(t, Source::Emotion),
+            acc(t, Source::Real)
+        );
+    }
     println!(
-        "negativity threshold on the tune splits: {best_t:.2} (shopping {:.3}, weibo {:.3}, real messages {:.3})",
+        "negativity threshold on the tune splits: {best_t:.2} (shopping {:.3}, weibo F1 {:.3}, real messages {:.3})",
         acc(best_t, Source::Shopping),
-        acc(best_t, Source::Emotion),
+        neg_f1(best_t, Source::Emotion),
         acc(best_t, Source::Real)
     );
 
