@@ -99,7 +99,8 @@ pub use error::{Error, Problem, Result};
 pub use inquiry::{Customer, Inquiry};
 pub use lexicon::Lexicon;
 pub use policy::{
-    Aging, Groups, IndustryProfile, Overflow, POLICY_FORMAT, Policy, Priorities, Variant,
+    Aging, Groups, IndustryProfile, MAX_LOAD_MULTIPLIER, MAX_TEXT_BYTES, MIN_TEXT_BYTES, Overflow,
+    POLICY_FORMAT, Policy, Priorities, Variant,
 };
 pub use queue_state::{GroupState, QueueSnapshot, Waiting};
 

@@ -26,9 +26,11 @@ pub const POLICY_FORMAT: &str = "kefu-triage policy v1";
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Policy {
-    /// Must be `"kefu-triage policy v1"`.
+    /// Must be `"kefu-triage policy v1"`, and must be present: a file
+    /// without it (an empty file, `{}`) is an error, not the shipped policy.
     pub format: String,
-    /// Longer inquiries are cut to this many bytes (a `truncated` reason).
+    /// Longer inquiries are cut to this many bytes (a `truncated` reason),
+    /// after personal data is masked. [`MIN_TEXT_BYTES`]`..=`[`MAX_TEXT_BYTES`].
     pub max_text_bytes: usize,
     /// How `masked_text` hides personal data: `placeholder` (`[手机号]`) or
     /// `partial` (`138****5678`).
@@ -45,9 +47,11 @@ pub struct Policy {
     /// Rule 6: the classifier also abstains when the top two labels are
     /// closer than this.
     pub margin_threshold: f32,
-    /// Rule 5: this many prior contacts in the window make a repeat contact.
+    /// Rule 5: this many prior contacts in the window make a repeat contact
+    /// (0–1000).
     pub repeat_contacts: u32,
-    /// Rule 5: the repeat window, in days (the caller counts contacts in it).
+    /// Rule 5: the repeat window, in days (the caller counts contacts in
+    /// it; 0–3660).
     pub repeat_window_days: u32,
     /// Rule 2: labels that are always high risk.
     pub high_risk_labels: Vec<String>,
@@ -64,7 +68,9 @@ pub struct Policy {
     pub aging: Aging,
     /// Per skill group: where contacts overflow when its wait is too long.
     pub overflow: BTreeMap<String, Overflow>,
-    /// Time-of-day and promotion (大促) load, for load-based wait estimates.
+    /// Time-of-day and promotion (大促) load, for load-based wait estimates:
+    /// hourly multipliers in `0..=`[`MAX_LOAD_MULTIPLIER`], the promotion
+    /// multiplier above 0 and at most the same.
     pub load: LoadProfile,
     /// Offset of the business's local time from UTC, in minutes (China: 480).
     pub utc_offset_minutes: i32,
@@ -85,9 +91,11 @@ pub struct Policy {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Aging {
-    /// A waiting contact gains one priority level per this many seconds.
+    /// A waiting contact gains one priority level per this many seconds
+    /// (1–86,400).
     pub step_seconds: u32,
-    /// After this long a contact has the top priority, whatever its lane.
+    /// After this long a contact has the top priority, whatever its lane
+    /// (1–86,400 seconds).
     pub max_wait_seconds: u32,
 }
 
@@ -97,7 +105,8 @@ pub struct Aging {
 pub struct Overflow {
     /// The fallback skill group.
     pub to: String,
-    /// Overflow when the estimated wait (pessimistic end) exceeds this.
+    /// Overflow when the estimated wait (pessimistic end) exceeds this
+    /// (0–86,400 seconds).
     pub after_seconds: u32,
 }
 
@@ -302,6 +311,8 @@ impl Policy {
     ///
     /// [`Error::Data`] naming the file, the line and the field.
     pub fn from_json_str(file: &str, json: &str) -> Result<Policy> {
+        // A byte-order mark is accepted, as in every data file.
+        let json = json.strip_prefix('\u{feff}').unwrap_or(json);
         // serde would also read a struct from an array of its fields in
         // order; `[]` would then silently be the shipped policy.
         if !json.trim_start().starts_with('{') {
@@ -326,6 +337,12 @@ impl Policy {
                 .unwrap_or_default();
             Error::data(file, e.line(), Problem::BadPolicy, format!("{field}{e}"))
         })?;
+        // `{}` would otherwise be the shipped policy, silently: the format
+        // line says the file is a policy and which version.
+        let has_format = serde_json::from_str::<serde_json::Value>(json)
+            .ok()
+            .is_some_and(|v| v.get("format").is_some());
+        require_format(file, has_format)?;
         policy.check(file, json)?;
         Ok(policy)
     }
@@ -342,6 +359,7 @@ impl Policy {
     /// assert!(e.to_string().starts_with("p.toml:3: invalid policy"), "{e}");
     /// ```
     pub fn from_toml_str(file: &str, text: &str) -> Result<Policy> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let policy: Policy = toml::from_str(text).map_err(|e| {
             let line = e.span().map_or(0, |r| line_at(text, r.start));
             // The key on the offending line, as for JSON.
@@ -358,6 +376,10 @@ impl Policy {
                 format!("{field}{}", e.message()),
             )
         })?;
+        let has_format = toml::from_str::<toml::Table>(text)
+            .ok()
+            .is_some_and(|t| t.contains_key("format"));
+        require_format(file, has_format)?;
         policy.check(file, text)?;
         Ok(policy)
     }
@@ -533,8 +555,26 @@ impl Policy {
                 return bad(field, v.to_string());
             }
         }
-        if self.max_text_bytes < 16 {
-            return bad("max_text_bytes", self.max_text_bytes.to_string());
+        if !(MIN_TEXT_BYTES..=MAX_TEXT_BYTES).contains(&self.max_text_bytes) {
+            return bad(
+                "max_text_bytes",
+                format!(
+                    "{} (allowed {MIN_TEXT_BYTES}..={MAX_TEXT_BYTES})",
+                    self.max_text_bytes
+                ),
+            );
+        }
+        if self.repeat_contacts > 1000 {
+            return bad(
+                "repeat_contacts",
+                format!("{} (allowed 0..=1000)", self.repeat_contacts),
+            );
+        }
+        if self.repeat_window_days > 3660 {
+            return bad(
+                "repeat_window_days",
+                format!("{} (allowed 0..=3660)", self.repeat_window_days),
+            );
         }
         let p = &self.priority;
         for (field, v) in [
@@ -596,14 +636,43 @@ impl Policy {
                 return bad(&format!("industries.{industry}.peak_hours"), h.to_string());
             }
         }
-        if self.aging.step_seconds == 0 || self.aging.max_wait_seconds == 0 {
-            return bad("aging", format!("{:?}", self.aging));
+        let day = 86_400;
+        for (field, v) in [
+            ("aging.step_seconds", self.aging.step_seconds),
+            ("aging.max_wait_seconds", self.aging.max_wait_seconds),
+        ] {
+            if !(1..=day).contains(&v) {
+                return bad(field, format!("{v} (allowed 1..={day})"));
+            }
         }
-        if self.load.hourly.iter().any(|m| !m.is_finite() || *m < 0.0)
-            || !self.load.promotion_multiplier.is_finite()
-            || self.load.promotion_multiplier <= 0.0
+        for (group, o) in &self.overflow {
+            if o.after_seconds > day {
+                return bad(
+                    &format!("overflow.{group}.after_seconds"),
+                    format!("{} (allowed 0..={day})", o.after_seconds),
+                );
+            }
+        }
+        if let Some(m) = self
+            .load
+            .hourly
+            .iter()
+            .find(|m| !(0.0..=MAX_LOAD_MULTIPLIER).contains(*m))
         {
-            return bad("load", format!("{:?}", self.load));
+            return bad(
+                "load.hourly",
+                format!("{} (allowed 0..={MAX_LOAD_MULTIPLIER})", short(*m)),
+            );
+        }
+        let m = self.load.promotion_multiplier;
+        if !(m > 0.0 && m <= MAX_LOAD_MULTIPLIER) {
+            return bad(
+                "load.promotion_multiplier",
+                format!(
+                    "{} (allowed above 0, up to {MAX_LOAD_MULTIPLIER})",
+                    short(m)
+                ),
+            );
         }
         if !(-14 * 60..=14 * 60).contains(&self.utc_offset_minutes) {
             return bad("utc_offset_minutes", self.utc_offset_minutes.to_string());
@@ -780,6 +849,38 @@ fn merge(
             *slot = v.clone();
             Ok(())
         }
+    }
+}
+
+/// The smallest `max_text_bytes` a policy may set.
+pub const MIN_TEXT_BYTES: usize = 16;
+/// The largest `max_text_bytes` a policy may set (16 MiB): every stage is
+/// linear in the text, so this bounds the work of one inquiry.
+pub const MAX_TEXT_BYTES: usize = 16 << 20;
+/// The largest load multiplier (`load.hourly`, `load.promotion_multiplier`).
+pub const MAX_LOAD_MULTIPLIER: f64 = 100.0;
+
+/// A number as a person writes it: `1e308`, not 309 digits.
+fn short(v: f64) -> String {
+    if v.is_finite() && v.abs() >= 1e9 {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
+
+/// A policy file must say what it is: without a `format` field, an empty
+/// file or `{}` would silently be the shipped policy.
+fn require_format(file: &str, has_format: bool) -> Result<()> {
+    if has_format {
+        Ok(())
+    } else {
+        Err(Error::data(
+            file,
+            1,
+            Problem::BadPolicy,
+            format!("format: missing (a policy starts with format = {POLICY_FORMAT:?})"),
+        ))
     }
 }
 

@@ -419,7 +419,57 @@ fn policy_files_with_bad_values() {
         (
             "max_bytes.json",
             "{\"format\": \"kefu-triage policy v1\", \"max_text_bytes\": 5}",
-            r#"1: invalid policy: "max_text_bytes = 5""#,
+            r#"1: invalid policy: "max_text_bytes = 5 (allowed 16..=16777216)""#,
+            Problem::BadPolicy,
+        ),
+        (
+            "max_bytes_huge.json",
+            "{\"format\": \"kefu-triage policy v1\", \"max_text_bytes\": 18446744073709551615}",
+            r#"1: invalid policy: "max_text_bytes = 18446744073709551615 (allowed 16..=16777216)""#,
+            Problem::BadPolicy,
+        ),
+        (
+            "promotion.json",
+            "{\"format\": \"kefu-triage policy v1\",\n \"load\": {\"hourly\": [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1],\n \"promotion_multiplier\": 1e308}}",
+            r#"3: invalid policy: "load.promotion_multiplier = 1e308 (allowed above 0, up to 100)""#,
+            Problem::BadPolicy,
+        ),
+        (
+            "hourly.toml",
+            "format = \"kefu-triage policy v1\"\n[load]\nhourly = [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,-1]\npromotion_multiplier = 2.0\n",
+            r#"3: invalid policy: "load.hourly = -1 (allowed 0..=100)""#,
+            Problem::BadPolicy,
+        ),
+        (
+            "repeat.json",
+            "{\"format\": \"kefu-triage policy v1\", \"repeat_contacts\": 4000000000}",
+            r#"1: invalid policy: "repeat_contacts = 4000000000 (allowed 0..=1000)""#,
+            Problem::BadPolicy,
+        ),
+        (
+            "aging.json",
+            "{\"format\": \"kefu-triage policy v1\", \"aging\": {\"step_seconds\": 0, \"max_wait_seconds\": 60}}",
+            r#"1: invalid policy: "aging.step_seconds = 0 (allowed 1..=86400)""#,
+            Problem::BadPolicy,
+        ),
+        // A policy must say it is one: an empty file or `{}` is not the
+        // shipped policy.
+        (
+            "empty_object.json",
+            "{}",
+            r#"1: invalid policy: "format: missing (a policy starts with format = \"kefu-triage policy v1\")""#,
+            Problem::BadPolicy,
+        ),
+        (
+            "empty.toml",
+            "",
+            r#"1: invalid policy: "format: missing (a policy starts with format = \"kefu-triage policy v1\")""#,
+            Problem::BadPolicy,
+        ),
+        (
+            "no_format.toml",
+            "repeat_contacts = 3\n",
+            r#"1: invalid policy: "format: missing (a policy starts with format = \"kefu-triage policy v1\")""#,
             Problem::BadPolicy,
         ),
         (
@@ -460,6 +510,32 @@ fn policy_files_with_bad_values() {
         assert_eq!(e.to_string(), format!("{file}:{rest}"), "{name}");
         assert_eq!(e.problem(), Some(problem), "{name}");
     }
+}
+
+/// A byte-order mark is accepted in a policy as in every lexicon file.
+#[test]
+fn byte_order_marks_are_accepted_everywhere() {
+    for (name, text) in [
+        (
+            "bom.json",
+            "\u{feff}{\"format\": \"kefu-triage policy v1\", \"repeat_contacts\": 3}",
+        ),
+        (
+            "bom.toml",
+            "\u{feff}format = \"kefu-triage policy v1\"\nrepeat_contacts = 3\n",
+        ),
+    ] {
+        let f = TempFile::new(name, text.as_bytes());
+        let p = kefu_triage::Policy::from_path(f.path()).expect(name);
+        assert_eq!(p.repeat_contacts, 3, "{name}");
+        Engine::builder().policy_path(f.path()).build().expect(name);
+    }
+    let dict = "\u{feff}#! kefu-triage user-dict v1\n团购券 100 n\n";
+    let f = TempFile::new("bom_dict.txt", dict.as_bytes());
+    Engine::builder()
+        .lexicon_path(Lexicon::UserDict, f.path())
+        .build()
+        .expect("dictionary with a byte-order mark");
 }
 
 /// An unknown label names its line and field; a type error names the
