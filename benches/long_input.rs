@@ -13,12 +13,18 @@
 //! whole triage and of every pipeline stage (`Engine::run_stage`), so a
 //! super-linear stage shows by name. A ratio near 1 is linear; the target
 //! is within 3×.
+//!
+//! Then the doubling checks of hostile input, each as the ratio of the
+//! work at 2n to the work at n (2.0 is linear): 1 and 2 MB of
+//! `退款13812345678，` (a personal-data span and a cue every 20 bytes) with
+//! `max_text_bytes` at its largest allowed value, and a product-brand list
+//! of 100k and 200k characters of ordinary lines.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
-use kefu_triage::{Engine, Inquiry, Policy, Stage};
+use kefu_triage::{Engine, Inquiry, Lexicon, MAX_TEXT_BYTES, Policy, Stage};
 
 const SIZES: [(usize, &str); 3] = [(1 << 10, "1KB"), (64 << 10, "64KB"), (1 << 20, "1MB")];
 
@@ -162,6 +168,71 @@ fn direct_pass(engine: &Engine, texts: &[(String, &str)]) {
     }
 }
 
+/// Fastest of three timings of `f`, in seconds.
+fn best_of_3(mut f: impl FnMut()) -> f64 {
+    best_ns(3, || {
+        let t = Instant::now();
+        f();
+        t.elapsed()
+    }) / 1e9
+}
+
+fn doubling_pass() {
+    println!("\ndoubling checks (time at 2n / time at n; 2.0 is linear):");
+    let engine = Engine::builder()
+        .policy(Policy {
+            max_text_bytes: MAX_TEXT_BYTES,
+            ..Policy::default()
+        })
+        .build()
+        .expect("engine at the largest max_text_bytes");
+    let dense = |bytes: usize| "退款13812345678，".repeat(bytes / 20);
+    let (a, b) = (dense(1 << 20), dense(2 << 20));
+    let ta = best_of_3(|| {
+        black_box(engine.triage(&Inquiry::new(&a)));
+    });
+    let tb = best_of_3(|| {
+        black_box(engine.triage(&Inquiry::new(&b)));
+    });
+    println!(
+        "  dense personal data, 1 MB {:.3} s, 2 MB {:.3} s: {:.2}x",
+        ta,
+        tb,
+        tb / ta
+    );
+    // Ordinary brand lines: six distinct lowercase letters' worth each.
+    let brands = |chars: usize| {
+        let mut s = String::from("#! kefu-triage product-brands v1\n");
+        for i in 0..chars / 6 {
+            let mut k = i;
+            for _ in 0..6 {
+                s.push((b'a' + (k % 26) as u8) as char);
+                k /= 26;
+            }
+            s.push('\n');
+        }
+        s
+    };
+    let (a, b) = (brands(100_000), brands(200_000));
+    let build = |text: &str| {
+        best_of_3(|| {
+            let built = Engine::builder()
+                .lexicon_str(Lexicon::ProductBrands, "brands.txt", text)
+                .build();
+            assert!(built.is_ok(), "{:?}", built.err());
+            black_box(built.is_ok());
+        })
+    };
+    let base = build("#! kefu-triage product-brands v1\napple\n");
+    let (ta, tb) = (build(&a) - base, build(&b) - base);
+    println!(
+        "  brand list above an empty one, 100k chars {:.3} s, 200k chars {:.3} s: {:.2}x",
+        ta,
+        tb,
+        tb / ta
+    );
+}
+
 fn main() {
     let messages = messages();
     let engine = engine();
@@ -184,4 +255,5 @@ fn main() {
     criterion_pass(&mut c, &engine, &texts);
     c.final_summary();
     direct_pass(&engine, &texts);
+    doubling_pass();
 }

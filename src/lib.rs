@@ -97,7 +97,7 @@ pub use domain::{Channel, Emotion, Industry, IssueLabel, Lane, Tier, UnknownName
 pub use engine::{BATCH_BLOCK, Engine, EngineBuilder, Scratch, Stage};
 pub use error::{Error, Problem, Result};
 pub use inquiry::{Customer, Inquiry};
-pub use lexicon::Lexicon;
+pub use lexicon::{Lexicon, MAX_PATTERN_CHARS};
 pub use policy::{
     Aging, Groups, IndustryProfile, MAX_LOAD_MULTIPLIER, MAX_TEXT_BYTES, MIN_TEXT_BYTES, Overflow,
     POLICY_FORMAT, Policy, Priorities, Variant,

@@ -324,6 +324,107 @@ pub(crate) fn truncate_at_boundary(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
+/// Cuts an inquiry to `max_text_bytes`: [`truncate_at_boundary`], and when
+/// the cut falls inside a run of characters that may belong to personal data
+/// (digits of any script, Chinese and spoken numerals, Latin letters,
+/// `@`, and the separators people put inside numbers), the whole run
+/// before the cut goes too: masking runs on the cut text, and the first
+/// 10–17 digits of a number cut in half are no longer a number it
+/// recognises, but are still personal data (an ID's check digit can be
+/// recomputed from 17). Linear in the run's length.
+pub(crate) fn cut_inquiry(s: &str, max: usize) -> &str {
+    let mut end = truncate_at_boundary(s, max).len();
+    if end == s.len() {
+        return s;
+    }
+    let cut_inside_run = s[end..].chars().next().is_some_and(may_be_in_personal_data);
+    if cut_inside_run {
+        end = s[..end]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !may_be_in_personal_data(c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+    }
+    &s[..end]
+}
+
+/// Whether `c` can be part of a phone, ID, card or account number, or an
+/// e-mail or chat id, as customers write them.
+fn may_be_in_personal_data(c: char) -> bool {
+    c.is_alphanumeric() && !is_cjk_ideograph(c)
+        || matches!(
+            c,
+            '零' | '〇'
+                | '一'
+                | '二'
+                | '三'
+                | '四'
+                | '五'
+                | '六'
+                | '七'
+                | '八'
+                | '九'
+                | '十'
+                | '壹'
+                | '贰'
+                | '叁'
+                | '肆'
+                | '伍'
+                | '陆'
+                | '柒'
+                | '捌'
+                | '玖'
+                | '拾'
+                | '幺'
+                | '两'
+                | '拐'
+                | '洞'
+                | '勾'
+                | '@'
+                | '＠'
+                | '.'
+                | '．'
+                | '。'
+                | '_'
+                | '-'
+                | '－'
+                | '–'
+                | '—'
+                | '~'
+                | '～'
+                | ','
+                | '，'
+                | ' '
+                | '\u{3000}'
+                | '/'
+                | '('
+                | ')'
+                | '（'
+                | '）'
+                | '+'
+                | '＋'
+                | '·'
+                | ':'
+                | '：'
+        )
+        || matches!(
+            c,
+            '\u{200b}'..='\u{200f}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{feff}'
+                | '\u{00ad}'
+                | '\u{fe00}'..='\u{fe0f}'
+                // Emoji and dingbats (❤, ①) put between digit groups.
+                | '\u{2460}'..='\u{27bf}'
+                | '\u{1f000}'..='\u{1faff}'
+        )
+}
+
+/// CJK unified ideographs (the main block and extension A).
+fn is_cjk_ideograph(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+}
+
 /// The traditional → simplified table, `lexicons/variants.tsv`.
 static VARIANTS: &str = include_str!("../lexicons/variants.tsv");
 
