@@ -38,6 +38,8 @@ use std::cell::RefCell;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use regex::Regex;
 
+mod obfuscated;
+
 // ---------------------------------------------------------------------------
 // Public types
 // ---------------------------------------------------------------------------
@@ -436,7 +438,7 @@ const AMOUNT_BEFORE: &[&str] = &["¥", "￥", "$", "rmb", "人民币"];
 /// one space). See the amount pattern in [`Detector::new`].
 const AMOUNT_AFTER: &[&str] = &["元", "块", "圆", "rmb", "人民币"];
 /// The suffixes that anchor an address when they follow a digit or letter.
-const ADDRESS_ANCHOR_SUFFIXES: &[&str] = &["号", "栋", "幢", "室", "单元"];
+const ADDRESS_ANCHOR_SUFFIXES: &[&str] = &["号", "栋", "幢", "座", "室", "单元"];
 /// Bytes of context searched for a keyword before / after a number.
 const KEYWORD_WINDOW_BEFORE: usize = 30;
 const KEYWORD_WINDOW_AFTER: usize = 15;
@@ -464,16 +466,18 @@ const ADDR_NAMED: &[(&str, usize, usize)] = &[
     ("大道|胡同|路|街|巷|弄", 1, 6),
     ("段", 1, 3),
 ];
-const ADDR_ESTATE: &str = "小区|花园|家园|新村|公寓|大厦|广场|苑|城";
-const ADDR_NUMBERED: &str = "号楼|号院|号|栋|幢|座|单元|楼|层|室|弄|期|区";
+const ADDR_ESTATE: &str = "小区|花园|家园|新村|公寓|大厦|大楼|广场|中心|国际|华庭|华府|公馆|苑|城";
+/// `组` is the rural team number (`王家村三组十五号`).
+const ADDR_NUMBERED: &str = "号楼|号院|号|栋|幢|座|单元|楼|层|室|弄|期|区|组";
 /// Suffixes of numbered pieces that make the span clearly an address.
-const ADDR_ANCHORS: &[&str] = &["号楼", "号院", "号", "栋", "幢", "室", "单元"];
+const ADDR_ANCHORS: &[&str] = &["号楼", "号院", "号", "栋", "幢", "座", "室", "单元"];
 /// A bare trailing number (`...2单元301`) is kept only after these.
 const ADDR_TRAIL_AFTER: &[&str] = &[
     "单元", "栋", "幢", "座", "楼", "小区", "花园", "家园", "新村", "公寓", "大厦", "苑", "村",
 ];
-/// `N号` followed by one of these is not part of an address (`2号线`).
-const ADDR_NOT_AFTER_HAO: &str = "线店机位口门码台";
+/// `N号` followed by one of these is not part of an address (`2号线`,
+/// `四号公路`).
+const ADDR_NOT_AFTER_HAO: &[&str] = &["线", "店", "机", "位", "口", "门", "码", "台", "公路"];
 
 // ---------------------------------------------------------------------------
 // Detector
@@ -537,10 +541,13 @@ fn address_piece_pattern() -> String {
     alts.push(format!(
         "(?:{first_char}|[a-z])(?:{name_char}|[a-z]){{1,7}}(?:{ADDR_ESTATE})"
     ));
+    // Numbers may be spaced out (`7 栋`, `5 6 号`) or ordinal (`第40号`).
     alts.push(format!(
-        "[a-z]?[0-9]{{1,5}}(?:-[0-9]{{1,5}})?(?:{ADDR_NUMBERED})"
+        "第?[a-z]?[0-9](?: ?[0-9]){{0,4}}(?:-[0-9]{{1,5}})? ?(?:{ADDR_NUMBERED})"
     ));
-    alts.push("[a-z](?:栋|座|幢|区)".to_owned());
+    alts.push("[a-z] ?(?:栋|座|幢|区)".to_owned());
+    // Directions between the village and the number (`村东头二十六号`).
+    alts.push("[东西南北](?:头|边|侧)".to_owned());
     alts.join("|")
 }
 
@@ -571,14 +578,17 @@ impl Detector {
             r"(?i-u)[a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24}",
         )?;
         let pii_intro = Regex::new(
-            "微信号|微信|威信|weixin|wechat|v信|加我vx|加我v|加vx|加v|vx|wx|qq号码|qq号|qq|扣扣号|扣扣|护照号码|护照号|护照",
+            // Longest first at each position. WeChat goes by many names
+            // (薇信, 卫星, 绿泡泡, v, +v ...); a one-letter or one-character
+            // name needs a handle that could not be a word.
+            "微信号|微信|威信|薇信|卫星号|卫星|绿泡泡|绿色软件|weixin|wechat|v信|加我vx|加我v|加vx|加v|加微|v我|vx号|vx|wx号|wx|薇|微|威|v|qq号码|qq号|qq|扣扣号|扣扣|护照号码|护照号|护照",
         )?;
         let plate = Regex::new(
             "[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][a-zA-Z][·. -]?[a-zA-Z0-9]{5,6}",
         )?;
         let piece = address_piece_pattern();
         let address = Regex::new(&format!(
-            "(?:{piece})+(?:[0-9]{{1,5}}(?:-[0-9]{{1,5}}){{0,2}})?"
+            "(?:{piece})(?: ?(?:{piece}))*(?: ?[0-9]{{1,5}}(?:-[0-9]{{1,5}}){{0,2}})?"
         ))?;
         let address_piece = Regex::new(&piece)?;
         let entity_intro = Regex::new(
@@ -683,6 +693,23 @@ impl Detector {
         if text.is_empty() {
             return;
         }
+        // Numbers in Chinese, financial or spoken numerals and house numbers
+        // such as `十二号`: every detector reads a view of the text with
+        // numerals as ASCII digits, and the spans are mapped back.
+        let viewed = obfuscated::with_view(text, |v| {
+            self.find_pii_in(&v.text, out, gated);
+            for m in out.iter_mut() {
+                (m.start, m.end) = v.source_span(m.start, m.end);
+            }
+            resolve(out, |m| (m.start, m.end), |m| pii_rank(m.kind));
+        });
+        if viewed.is_none() {
+            self.find_pii_in(text, out, gated);
+        }
+    }
+
+    /// [`Detector::find_pii_gated`] on `text` as it is.
+    fn find_pii_in(&self, text: &str, out: &mut Vec<PiiMatch>, gated: bool) {
         // Every detector below is gated by a condition that its matches
         // cannot exist without, so the many inquiries without a digit, a
         // Latin letter or an `@` cost one vectorized pass over their bytes,
@@ -708,8 +735,16 @@ impl Detector {
             self.scan_digit_groups(text, out);
             self.scan_landlines(text, out);
         }
+        // Digit groups split any way, letters touching; QQ numbers after
+        // their many nicknames (5 digits and up).
+        if f.digits >= 5 || (!gated && f.digit()) {
+            obfuscated::scan_loose_numbers(text, out);
+        }
         if f.at {
             self.scan_emails(text, out);
+        }
+        if f.alpha && (f.at || obfuscated::email_token_possible(text)) {
+            obfuscated::scan_obfuscated_emails(text, out);
         }
         // A WeChat handle has letters; otherwise the id is a QQ number (5+
         // digits), a mobile number or a passport (7+ digits), after a Han
@@ -931,7 +966,7 @@ impl Detector {
             if kw[0].is_ascii_alphabetic() && s > 0 && b[s - 1].is_ascii_alphanumeric() {
                 continue;
             }
-            let (p, skipped) = skip_filler(text, m.end());
+            let (p, skipped) = skip_intro_filler(text, m.end());
             let kind = match kw[0] {
                 b'q' => PiiKind::Qq,
                 _ if m.as_str().starts_with("扣扣") => PiiKind::Qq,
@@ -946,7 +981,11 @@ impl Detector {
                         continue;
                     };
                     let id = &b[p..q];
-                    let latin_kw_glued = !skipped && kw[kw.len() - 1].is_ascii_alphabetic();
+                    // `vivo`, `wxyz`: a Latin name glued to letters is a
+                    // word, unless the handle has the `_` or `-` of an id.
+                    let latin_kw_glued = !skipped
+                        && kw[kw.len() - 1].is_ascii_alphabetic()
+                        && !id.iter().any(|&c| c == b'_' || c == b'-');
                     let handle = id.len() >= 6 && id[0].is_ascii_alphabetic() && !latin_kw_glued;
                     if !(handle || is_mobile(id)) || b.get(q) == Some(&b'@') {
                         continue;
@@ -1021,7 +1060,8 @@ impl Detector {
                 while t > s && (b[t - 1].is_ascii_digit() || b[t - 1] == b'-') {
                     t -= 1;
                 }
-                let head = &text[s..t];
+                let head = text[s..t].trim_end_matches(' ');
+                let t = s + head.len();
                 // After `号` only a room number (`建国路88号1202`).
                 let after_ok = ADDR_TRAIL_AFTER.iter().any(|k| head.ends_with(k))
                     || (head.ends_with('号') && e - t >= 3);
@@ -1050,27 +1090,28 @@ impl Detector {
                     break;
                 }
                 if piece.ends_with('号')
-                    && text[s + p.end()..]
-                        .chars()
-                        .next()
-                        .is_some_and(|c| ADDR_NOT_AFTER_HAO.contains(c))
+                    && ADDR_NOT_AFTER_HAO
+                        .iter()
+                        .any(|k| text[s + p.end()..].starts_with(k))
                 {
                     truncated = true;
                     break;
                 }
                 chars += add;
                 last_end = p.end();
-                let pb = piece.as_bytes();
+                let bare = piece.trim_start_matches('第');
+                let pb = bare.as_bytes();
+                let suffix = bare.trim_start_matches(|c: char| {
+                    c.is_ascii_alphanumeric() || c == '-' || c == ' '
+                });
                 // `18号`, `b3栋`, or a letter plus one suffix char (`a座`).
                 let is_numbered = pb[0].is_ascii_digit()
-                    || (pb[0].is_ascii_alphabetic() && (pb[1].is_ascii_digit() || pb.len() == 4));
+                    || (pb[0].is_ascii_alphabetic()
+                        && suffix.len() < bare.len()
+                        && (pb.len() > 1 && (pb[1].is_ascii_digit() || pb[1] == b' ')
+                            || suffix.len() == bare.len() - 1));
                 if is_numbered {
                     numbered += 1;
-                    let suffix_at = pb
-                        .iter()
-                        .position(|c| !(c.is_ascii_alphanumeric() || *c == b'-'))
-                        .unwrap_or(pb.len());
-                    let suffix = &piece[suffix_at..];
                     if ADDR_ANCHORS.contains(&suffix) {
                         anchor = true;
                     }
@@ -1565,6 +1606,54 @@ fn skip_filler(text: &str, pos: usize) -> (usize, bool) {
     (p, p > pos)
 }
 
+/// [`skip_filler`] after a WeChat or QQ name, which customers decorate:
+/// `微信搜一搜…`, `vx同号：…`, `v❤ …`, `微信号(区分大小写)…`.
+fn skip_intro_filler(text: &str, pos: usize) -> (usize, bool) {
+    let mut p = pos;
+    let mut n = 0;
+    while n < 8 {
+        let Some(c) = text[p..].chars().next() else {
+            break;
+        };
+        if matches!(
+            c,
+            ' ' | ':'
+                | '：'
+                | '#'
+                | '='
+                | '是'
+                | '为'
+                | '号'
+                | '码'
+                | '同'
+                | '搜'
+                | '一'
+                | '+'
+                | '➕'
+        ) || (c > '\u{2000}'
+            && !c.is_alphanumeric()
+            && !matches!(c, '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}'))
+        {
+            p += c.len_utf8();
+        } else if matches!(c, '(' | '（') {
+            // A short remark in brackets.
+            let rest = &text[p..];
+            match rest
+                .char_indices()
+                .take(12)
+                .find(|&(_, c)| matches!(c, ')' | '）'))
+            {
+                Some((k, c)) => p += k + c.len_utf8(),
+                None => break,
+            }
+        } else {
+            break;
+        }
+        n += 1;
+    }
+    (p, p > pos)
+}
+
 /// End of the run of bytes satisfying `pred` starting at `p`, or `None` when
 /// the run is longer than `max` bytes (bounded work per call).
 fn ascii_run(b: &[u8], p: usize, max: usize, pred: impl Fn(u8) -> bool) -> Option<usize> {
@@ -1696,7 +1785,11 @@ fn plate_possible(text: &str) -> bool {
 /// dash (`3-2-301`).
 fn address_anchor_possible(b: &[u8]) -> bool {
     any_ascii(b, true, |i| {
-        let rest = &b[i + 1..];
+        let mut rest = &b[i + 1..];
+        // `76 号`: one space may stand between the number and its suffix.
+        if rest.first() == Some(&b' ') {
+            rest = &rest[1..];
+        }
         (b[i].is_ascii_digit() && rest.len() >= 2 && rest[0] == b'-' && rest[1].is_ascii_digit())
             || ADDRESS_ANCHOR_SUFFIXES
                 .iter()
@@ -1920,9 +2013,7 @@ fn match_digit_window(text: &str, win: &[Seg], out: &mut Vec<PiiMatch>) -> usize
         if (13..=19).contains(&n)
             && right_ok(b, end)
             && luhn_digits(digits)
-            && (keyword_near(text, s0, end, CARD_KEYWORDS)
-                || ((16..=19).contains(&n)
-                    && (digits[0] == b'4' || digits[0] == b'5' || digits.starts_with(b"62"))))
+            && (keyword_near(text, s0, end, CARD_KEYWORDS) || obfuscated::issuer_ok(digits))
         {
             push(PiiKind::BankCard, s0, end);
             return k + 1;
@@ -2135,6 +2226,23 @@ mod tests {
             ("联系 13812345678 3件", &[(Phone, "13812345678")]),
             ("2024-11-11 15912345678", &[(Phone, "15912345678")]),
             ("tel:17712345678,", &[(Phone, "17712345678")]),
+            // Letters touching, other separators, numerals.
+            ("a13812345678", &[(Phone, "13812345678")]),
+            ("13812345678a", &[(Phone, "13812345678")]),
+            ("tel13500135000", &[(Phone, "13500135000")]),
+            ("159转8765转4321", &[(Phone, "159转8765转4321")]),
+            ("打135 210 35034", &[(Phone, "135 210 35034")]),
+            ("号码158,6637,9563，", &[(Phone, "158,6637,9563")]),
+            ("回电131—3355—8608谢谢", &[(Phone, "131—3355—8608")]),
+            (
+                "一五九八七六五四三二一",
+                &[(Phone, "一五九八七六五四三二一")],
+            ),
+            (
+                "幺五勾，勾五三八，拐六八洞",
+                &[(Phone, "幺五勾，勾五三八，拐六八洞")],
+            ),
+            ("¹⁵⁷²²⁴⁶⁰²⁹¹", &[(Phone, "¹⁵⁷²²⁴⁶⁰²⁹¹")]),
         ]);
     }
 
@@ -2146,8 +2254,6 @@ mod tests {
             "打12315投诉",
             "138123456789",
             "1381234567",
-            "a13812345678",
-            "13812345678a",
             "订单号13812345678",
             "订单：13812345678",
             "2024-13812345678",
@@ -2197,7 +2303,9 @@ mod tests {
             (&grouped_text, &[(IdCard, grouped.as_str())]),
             (&bad_text, &[]),
             (&bad_date_text, &[]),
-            ("11010519491231002xy", &[]),
+            // Letters touching a number whose digits validate do not hide
+            // it (`sfz…`, `…x` then a letter).
+            ("11010519491231002xy", &[(IdCard, "11010519491231002x")]),
             ("身份证号：110105491231002", &[(IdCard, "110105491231002")]),
             (
                 "证件号码 110105 491231 002",
