@@ -30,7 +30,8 @@ pub enum Lexicon {
     /// `sarcasm`, `anger`, `anxiety`, `disappointment`, `block`.
     Sentiment,
     /// `escalation.tsv`: `pattern, kind, weight` with kinds
-    /// `human_request`, `threat`, `safety`, `minor`, `privacy`, `block`.
+    /// `human_request`, `channel`, `ask`, `threat`, `safety`, `minor`,
+    /// `privacy`, `block`.
     Escalation,
     /// `user_dict.txt`: jieba user dictionary, `word [freq] [tag]`.
     UserDict,
@@ -291,6 +292,12 @@ pub(crate) enum CueKind {
     Sarcasm,
     Emotion(Emotion),
     HumanRequest,
+    /// A contact channel (客服电话, 在线客服): a human request when the
+    /// same clause asks for it with an [`CueKind::Ask`] entry.
+    Channel,
+    /// Asking for something (多少, 在哪, 给个, 有没有): what turns a
+    /// channel into a request.
+    Ask,
     Threat,
     Safety,
     Minor,
@@ -325,6 +332,8 @@ impl CueKind {
             | CueKind::Emotion(_)
             | CueKind::Block { all: false } => Family::Sentiment,
             CueKind::HumanRequest
+            | CueKind::Channel
+            | CueKind::Ask
             | CueKind::Threat
             | CueKind::Safety
             | CueKind::Minor
@@ -353,6 +362,8 @@ impl CueKind {
     fn parse_escalation(s: &str) -> Option<CueKind> {
         Some(match s {
             "human_request" => CueKind::HumanRequest,
+            "channel" => CueKind::Channel,
+            "ask" => CueKind::Ask,
             "threat" => CueKind::Threat,
             "safety" => CueKind::Safety,
             "minor" => CueKind::Minor,
@@ -379,6 +390,10 @@ struct PatternInfo {
     /// matches at an ASCII word boundary ("rg" not inside "argue").
     ascii_start: bool,
     ascii_end: bool,
+    /// Written with a leading `^` / trailing `$`: matches only at the start
+    /// / end of a clause (see [`at_clause_start`], [`at_clause_end`]).
+    clause_start: bool,
+    clause_end: bool,
 }
 
 /// A match of a lexicon pattern in normalized text.
@@ -455,12 +470,32 @@ impl CueSet {
     }
 
     pub fn build(mut self) -> Result<Cues> {
+        // A leading `^` / trailing `$` anchors a pattern at the start / end
+        // of a clause; the automaton matches the pattern without them.
+        let anchors = |p: String| -> (String, (bool, bool)) {
+            let (p, end) = match p.strip_suffix('$') {
+                Some(bare) if !bare.is_empty() => (bare.to_string(), true),
+                _ => (p, false),
+            };
+            match p.strip_prefix('^') {
+                Some(bare) if !bare.is_empty() => (bare.to_string(), (true, end)),
+                _ => (p, (false, end)),
+            }
+        };
+        let mut items: Vec<_> = self
+            .items
+            .drain(..)
+            .map(|(p, e)| {
+                let (p, a) = anchors(p);
+                (p, a, e)
+            })
+            .collect();
         // Group entries by pattern so each automaton pattern has one range.
-        self.items.sort_by(|a, b| a.0.cmp(&b.0));
+        items.sort_by(|a, b| a.0.cmp(&b.0));
         let mut pats: Vec<String> = Vec::new();
-        let mut patterns = Vec::new();
-        let mut entries = Vec::with_capacity(self.items.len());
-        for (p, e) in self.items {
+        let mut patterns: Vec<PatternInfo> = Vec::new();
+        let mut entries = Vec::with_capacity(items.len());
+        for (p, (clause_start, clause_end), e) in items {
             if pats.last() != Some(&p) {
                 let ascii_start = p.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
                 let ascii_end = p
@@ -474,7 +509,20 @@ impl CueSet {
                     families: 0,
                     ascii_start,
                     ascii_end,
+                    clause_start,
+                    clause_end,
                 });
+            } else if patterns
+                .last()
+                .is_some_and(|i| (i.clause_start, i.clause_end) != (clause_start, clause_end))
+            {
+                // One automaton pattern cannot be both anchored and not.
+                return Err(Error::data(
+                    "<lexicons>",
+                    0,
+                    Problem::DuplicateEntry,
+                    format!("{p}, anchored in one line and not in another"),
+                ));
             }
             let info = patterns.last_mut().expect("pushed above");
             info.entries.end += 1;
@@ -525,6 +573,12 @@ impl Cues {
             {
                 continue;
             }
+            if info.clause_start && !at_clause_start(&text[..m.start()]) {
+                continue;
+            }
+            if info.clause_end && !at_clause_end(&text[m.end()..]) {
+                continue;
+            }
             scratch.all.push(Hit {
                 pattern,
                 start: m.start() as u32,
@@ -560,6 +614,48 @@ impl Cues {
     /// Number of distinct patterns.
     pub fn pattern_count(&self) -> usize {
         self.patterns.len()
+    }
+}
+
+/// Whether `rest`, the text after a match, starts where a clause may end:
+/// nothing, or anything but a Chinese character or an ASCII letter or
+/// digit (punctuation, a space, an emoji), or a sentence-final particle
+/// (`换人吧`, `有没有人啊`). What a pattern written with a trailing `$`
+/// needs: `换人$` is a request in `你是机器人吗?换人`, not in `换人收货`.
+pub(crate) fn at_clause_end(rest: &str) -> bool {
+    match rest.chars().next() {
+        None => true,
+        Some(c) if c.is_ascii_alphanumeric() => false,
+        Some(c) if crate::normalize::is_cjk(c) => matches!(
+            c,
+            '啊' | '吧'
+                | '呀'
+                | '吗'
+                | '呢'
+                | '啦'
+                | '嘛'
+                | '哈'
+                | '哇'
+                | '哦'
+                | '噢'
+                | '喔'
+                | '么'
+                | '咯'
+                | '嘞'
+        ),
+        Some(_) => true,
+    }
+}
+
+/// Whether `before`, the text before a match, ends where a clause may
+/// start: nothing, or anything but a Chinese character, an ASCII letter or
+/// digit, or `@` (the match would be part of a handle, `@客服`). What a
+/// pattern written with a leading `^` needs: `^客服客服` is a request in
+/// `客服客服客服`, not in `打客服客服说` or `@客服客服`.
+pub(crate) fn at_clause_start(before: &str) -> bool {
+    match before.chars().next_back() {
+        None => true,
+        Some(c) => !(c.is_ascii_alphanumeric() || c == '@' || crate::normalize::is_cjk(c)),
     }
 }
 
@@ -755,5 +851,71 @@ mod tests {
                 CueKind::HumanRequest
             ]
         );
+    }
+
+    #[test]
+    fn a_leading_caret_anchors_at_the_start_of_a_clause() {
+        let mut set = CueSet::default();
+        set.add_kinded(
+            "e",
+            "#! kefu-triage escalation v1\n^客服客服\thuman_request\t1\n",
+            Lexicon::Escalation,
+        )
+        .unwrap();
+        let cues = set.build().unwrap();
+        let mut s = ScanScratch::default();
+        let mut found = |text: &str| {
+            cues.scan(text, &mut s);
+            s.families[Family::Escalation as usize].len()
+        };
+        for text in ["客服客服客服", "喂,客服客服", "😡客服客服", "ok 客服客服"]
+        {
+            assert_eq!(found(text), 1, "{text}");
+        }
+        for text in ["打客服客服说", "@客服客服", "a客服客服"] {
+            assert_eq!(found(text), 0, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_trailing_dollar_anchors_at_the_end_of_a_clause() {
+        let mut set = CueSet::default();
+        set.add_kinded(
+            "e",
+            "#! kefu-triage escalation v1\n换人$\thuman_request\t1\n$\tblock\t0\n",
+            Lexicon::Escalation,
+        )
+        .unwrap();
+        let cues = set.build().unwrap();
+        let mut s = ScanScratch::default();
+        let found = |s: &mut ScanScratch, text: &str| {
+            cues.scan(text, s);
+            s.families[Family::Escalation as usize]
+                .iter()
+                .filter(|h| (h.end - h.start) as usize == "换人".len())
+                .count()
+        };
+        for text in [
+            "换人",
+            "换人!",
+            "换人吧",
+            "你是机器人吗?换人 谢谢",
+            "换人😡",
+        ] {
+            assert_eq!(found(&mut s, text), 1, "{text}");
+        }
+        for text in ["换人收货", "换人a", "换人了"] {
+            assert_eq!(found(&mut s, text), 0, "{text}");
+        }
+        // A pattern cannot be anchored in one line and not in another.
+        let mut set = CueSet::default();
+        set.add_kinded(
+            "e",
+            "#! kefu-triage escalation v1\n换人$\thuman_request\t1\n换人\tblock\t0\n",
+            Lexicon::Escalation,
+        )
+        .unwrap();
+        let e = set.build().unwrap_err();
+        assert_eq!(e.problem(), Some(Problem::DuplicateEntry));
     }
 }

@@ -13,14 +13,21 @@
 //! - ASCII letters are lowercased;
 //! - traditional characters are folded to simplified ones (`轉`→`转`,
 //!   `訴`→`诉`, `貨`→`货`) with the table in `lexicons/variants.tsv`;
+//! - look-alikes of ideographs are read as the ideograph, with the same
+//!   file: Kangxi radicals and the radicals supplement everywhere, as NFKC
+//!   does (`转⼈⼯`, U+2F08 U+2F2F, reads `转人工`; `亻` reads `人`), and a
+//!   katakana letter that looks like an ideograph (`エ`→`工`, `ロ`→`口`)
+//!   only when it stands alone beside a Chinese character (`转人エ`), never
+//!   inside a Japanese word (`エアコン`);
 //! - zero-width and other invisible format characters (U+200B–U+200F,
 //!   U+2060–U+2064, U+FEFF, U+00AD, variation selectors, tag characters)
 //!   and control characters are removed; tabs and newlines become spaces;
 //! - runs of white space become one space, and any run of white space,
-//!   light separators (`-_*·~|/+.、\=^` …) and emoji or pictographs standing
-//!   between two CJK characters is removed, so `转 人 工`, `转-人-工`,
-//!   `转/人/工` and `转😡人😡工` all read `转人工`; emoji between two ASCII
-//!   digits are removed too (`138😡1234` reads `1381234`);
+//!   light separators (`-_*·~|/+.、\=^` …, dashes `—–―‒`) and emoji or
+//!   pictographs standing between two CJK characters is removed, so
+//!   `转 人 工`, `转-人-工`, `人—工`, `转/人/工` and `转😡人😡工` all read
+//!   `转人工`; emoji between two ASCII digits are removed too
+//!   (`138😡1234` reads `1381234`);
 //! - runs of the same punctuation mark collapse to one; the number of marks
 //!   removed is kept as [`Normalized::emphasis`], a signal for sentiment.
 //!
@@ -110,12 +117,18 @@ impl Normalized {
         self.starts.reserve(raw.len());
         self.ends.reserve(raw.len());
 
-        let table: &[u16] = &TRADITIONAL;
+        let folding: &Folding = &FOLDING;
+        let table: &[u16] = &folding.traditional;
         let mut run = std::mem::take(&mut self.run);
         run.clear();
         let mut kind = RunKind::Spaces;
         // The last character emitted to `text`.
         let mut last: Option<char> = None;
+        // The last visible character read (folded, before a katakana
+        // look-alike is read as an ideograph): what `last` is, except that
+        // separators, spaces and emoji are skipped whether or not they are
+        // emitted, so that it mirrors [`next_visible`].
+        let mut seen: Option<char> = None;
         let bytes = raw.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
@@ -133,6 +146,7 @@ impl Normalized {
                 }
                 if i > from {
                     self.emit_ideographs(&raw[from..i], from as u32);
+                    seen = last;
                     continue;
                 }
             }
@@ -142,7 +156,20 @@ impl Normalized {
             let start = i as u32;
             i += c.len_utf8();
             let end = i as u32;
-            let Some(c) = fold(c, table) else { continue };
+            let Some(mut c) = fold(c, folding) else {
+                continue;
+            };
+            if !is_skipped_neighbour(c) {
+                let before = seen.replace(c);
+                // Rare: only a handful of katakana letters look like
+                // ideographs. One look ahead per such letter, up to the next
+                // visible character, so linear overall.
+                if let Some(k) = kana_lookalike(folding, c)
+                    && lone_beside_ideograph(before, next_visible(&raw[i..], folding))
+                {
+                    c = k;
+                }
+            }
             let Some(l) = last else {
                 // Leading white space carries nothing.
                 if c != ' ' {
@@ -472,33 +499,139 @@ fn parse_variants(text: &str) -> Result<Vec<(char, char)>, (usize, String)> {
         .collect()
 }
 
-/// Simplified code point for each character of the covered block, 0 when
-/// the character is not a traditional one. Built once from the embedded
-/// file, which a unit test keeps strictly valid; should it ever not be, the
-/// lines that can be read are used and the rest skipped — never a panic.
-static TRADITIONAL: LazyLock<Box<[u16]>> = LazyLock::new(|| {
+/// First code point of the radical blocks (CJK Radicals Supplement, then
+/// Kangxi Radicals) and the length of the table that covers both.
+const RADICAL_BASE: u32 = 0x2e80;
+const RADICAL_LEN: usize = 0x2fe0 - RADICAL_BASE as usize;
+
+/// The character tables of `variants.tsv`, by the block of the left-hand
+/// character.
+struct Folding {
+    /// Simplified code point for each character of U+4E00..U+9FFF, 0 when
+    /// the character is not a traditional one.
+    traditional: Box<[u16]>,
+    /// The ideograph each radical of U+2E80..U+2FDF stands for, 0 when none.
+    radicals: Box<[u16]>,
+    /// Katakana letters that look like an ideograph, folded only when they
+    /// stand alone beside one (see [`lone_beside_ideograph`]).
+    kana: Box<[(char, char)]>,
+}
+
+/// Where a `variants.tsv` entry goes: by its left-hand character's block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum VariantKind {
+    Traditional,
+    Radical,
+    Kana,
+}
+
+fn variant_kind(c: char) -> Option<VariantKind> {
+    let cp = c as u32;
+    if (TABLE_BASE..TABLE_BASE + TABLE_LEN as u32).contains(&cp) {
+        Some(VariantKind::Traditional)
+    } else if (RADICAL_BASE..RADICAL_BASE + RADICAL_LEN as u32).contains(&cp) {
+        Some(VariantKind::Radical)
+    } else if is_kana(c) {
+        Some(VariantKind::Kana)
+    } else {
+        None
+    }
+}
+
+/// The tables, built once from the embedded file, which a unit test keeps
+/// strictly valid; should it ever not be, the lines that can be read are
+/// used and the rest skipped — never a panic.
+static FOLDING: LazyLock<Folding> = LazyLock::new(|| {
     let pairs = parse_variants(VARIANTS).unwrap_or_else(|_| {
         variant_lines(VARIANTS)
             .filter_map(|(_, l)| parse_variant_line(l))
             .collect()
     });
-    let mut table = vec![0u16; TABLE_LEN].into_boxed_slice();
+    let mut traditional = vec![0u16; TABLE_LEN].into_boxed_slice();
+    let mut radicals = vec![0u16; RADICAL_LEN].into_boxed_slice();
+    let mut kana = Vec::new();
     for (t, s) in pairs {
+        let (table, base) = match variant_kind(t) {
+            Some(VariantKind::Traditional) => (&mut traditional, TABLE_BASE),
+            Some(VariantKind::Radical) => (&mut radicals, RADICAL_BASE),
+            Some(VariantKind::Kana) => {
+                kana.push((t, s));
+                continue;
+            }
+            None => continue,
+        };
         if let Some(slot) = (t as u32)
-            .checked_sub(TABLE_BASE)
+            .checked_sub(base)
             .and_then(|i| table.get_mut(i as usize))
             && let Ok(s) = u16::try_from(s as u32)
         {
             *slot = s;
         }
     }
-    table
+    Folding {
+        traditional,
+        radicals,
+        kana: kana.into_boxed_slice(),
+    }
 });
 
 /// The simplified form of a traditional character (`None` if `c` is not in
 /// the table).
 pub fn simplified(c: char) -> Option<char> {
-    simplified_in(&TRADITIONAL, c)
+    simplified_in(&FOLDING.traditional, c)
+}
+
+/// The ideograph a Kangxi or supplementary radical stands for.
+fn radical_in(table: &[u16], c: char) -> Option<char> {
+    let i = (c as u32).checked_sub(RADICAL_BASE)? as usize;
+    match *table.get(i)? {
+        0 => None,
+        s => char::from_u32(u32::from(s)),
+    }
+}
+
+/// The ideograph a katakana letter looks like, if it is one of those.
+#[inline]
+fn kana_lookalike(folding: &Folding, c: char) -> Option<char> {
+    if !is_kana(c) {
+        return None;
+    }
+    folding.kana.iter().find(|&&(k, _)| k == c).map(|&(_, s)| s)
+}
+
+/// Hiragana, katakana (full and half width) and the prolonged sound mark,
+/// but not the katakana middle dot `・`, a separator.
+fn is_kana(c: char) -> bool {
+    matches!(c,
+        '\u{3041}'..='\u{3096}' | '\u{309d}'..='\u{309f}'
+        | '\u{30a1}'..='\u{30fa}' | '\u{30fc}'..='\u{30ff}'
+        | '\u{31f0}'..='\u{31ff}' | '\u{ff66}'..='\u{ff9d}')
+}
+
+/// What a katakana look-alike's neighbours are judged without: spaces,
+/// light separators and emoji (the characters that may stand inside a
+/// word broken up on purpose, `转 人 エ`).
+fn is_skipped_neighbour(c: char) -> bool {
+    c == ' ' || is_light_separator(c) || is_decoration(c)
+}
+
+/// The first visible character of `rest`, folded (invisible characters,
+/// spaces, separators and emoji skipped).
+fn next_visible(rest: &str, folding: &Folding) -> Option<char> {
+    rest.chars()
+        .filter_map(|c| fold(c, folding))
+        .find(|&c| !is_skipped_neighbour(c))
+}
+
+/// Whether a katakana look-alike between the visible characters `before`
+/// and `after` is read as the ideograph it looks like: when it stands alone
+/// (no kana on either side: Japanese words are runs of kana, エアコン) and
+/// next to a Chinese character (`转人エ`, `エ人`). The test is symmetric and
+/// made on the input's characters, so normalizing twice changes nothing.
+fn lone_beside_ideograph(before: Option<char>, after: Option<char>) -> bool {
+    let kana = |c: Option<char>| c.is_some_and(is_kana);
+    let han = |c: Option<char>| c.is_some_and(is_cjk);
+    !kana(before) && !kana(after) && (han(before) || han(after))
 }
 
 #[inline]
@@ -528,14 +661,17 @@ fn ideograph_at(b: &[u8], i: usize) -> Option<char> {
     char::from_u32(cp)
 }
 
-/// Folds one character (`table`: the traditional → simplified table);
-/// `None` means drop it.
+/// Folds one character (katakana look-alikes, which depend on their
+/// neighbours, excepted); `None` means drop it.
 #[inline]
-fn fold(c: char, table: &[u16]) -> Option<char> {
+fn fold(c: char, folding: &Folding) -> Option<char> {
     if is_cjk(c) {
-        return Some(simplified_in(table, c).unwrap_or(c));
+        return Some(simplified_in(&folding.traditional, c).unwrap_or(c));
     }
     match c {
+        // Kangxi radicals and the radicals supplement: NFKC folds the
+        // first block; both are read as the ideograph they stand for.
+        '\u{2e80}'..='\u{2fdf}' => Some(radical_in(&folding.radicals, c).unwrap_or(c)),
         'A'..='Z' => Some(c.to_ascii_lowercase()),
         ' ' | '\t' | '\n' | '\r' | '\u{3000}' | '\u{00a0}' | '\u{2002}'..='\u{200a}' => Some(' '),
         '\u{ff01}'..='\u{ff5e}' => {
@@ -582,7 +718,8 @@ pub(crate) fn is_cjk(c: char) -> bool {
 }
 
 /// Marks people put between characters to break up a word (`转-人-工`,
-/// `转/人/工`, `转·人·工`); removed only between two CJK characters.
+/// `转/人/工`, `转·人·工`, `人—工`); removed only between two CJK
+/// characters.
 fn is_light_separator(c: char) -> bool {
     matches!(
         c,
@@ -605,6 +742,16 @@ fn is_light_separator(c: char) -> bool {
             | '∙'
             | '⋅'
             | '–'
+            // Dashes: `人—工`, `转―人―工`.
+            | '—'
+            | '―'
+            | '‒'
+            | '‐'
+            | '‑'
+            | '⁃'
+            | '﹣'
+            | '⸺'
+            | '⸻'
     )
 }
 
@@ -648,7 +795,8 @@ mod tests {
                 proptest::sample::select(vec![
                     "快递", "到", "哪", "了", "們", "這", "個", "丟", "一", "龥", "㐀", "豈",
                     " ", "  ", "-", "·", "😡", "！", "！！", "。", "，", "1", "23", "A", "b",
-                    "\u{200b}", "\u{3000}", "ｘ", "\n", "?", "\u{0}", "𠀀", "⺀",
+                    "\u{200b}", "\u{3000}", "ｘ", "\n", "?", "\u{0}", "𠀀", "⺀", "エ", "ア",
+                    "⼯", "—", "ｴ",
                 ]),
                 0..24,
             )
@@ -751,10 +899,25 @@ mod tests {
             if let Some(j) = seen.insert(t, i) {
                 panic!("variants.tsv: {t} listed twice (entries {j} and {i})");
             }
-            assert!(is_cjk(t) && is_cjk(s), "{t} {s}");
-            let off = t as u32 - TABLE_BASE;
-            assert!((off as usize) < TABLE_LEN, "{t} outside the table's block");
-            assert_eq!(simplified(t), Some(s), "{t}");
+            assert!(is_cjk(s), "{t} {s}");
+            match variant_kind(t) {
+                Some(VariantKind::Traditional) => {
+                    assert!(is_cjk(t), "{t} {s}");
+                    assert_eq!(simplified(t), Some(s), "{t}");
+                }
+                Some(VariantKind::Radical) => {
+                    assert_eq!(radical_in(&FOLDING.radicals, t), Some(s), "{t}");
+                    assert_eq!(norm(&t.to_string()), s.to_string(), "{t}");
+                }
+                Some(VariantKind::Kana) => {
+                    assert_eq!(kana_lookalike(&FOLDING, t), Some(s), "{t}");
+                }
+                None => panic!("variants.tsv: {t} is in none of the folded blocks"),
+            }
+        }
+        // Every Kangxi radical is folded (NFKC decomposes them all).
+        for c in '\u{2f00}'..='\u{2fd5}' {
+            assert!(seen.contains_key(&c), "{c} (U+{:04X}) missing", c as u32);
         }
         // A simplified character is never itself folded: the mapping is a
         // projection, which keeps normalization idempotent.
@@ -852,13 +1015,69 @@ mod tests {
         assert_eq!(norm("a\u{e0041}b"), "ab");
     }
 
+    #[test]
+    fn folds_radicals_and_lone_katakana() {
+        // Kangxi radicals (U+2F08 ⼈, U+2F2F ⼯) and supplement forms.
+        assert_eq!(norm("转⼈⼯"), "转人工");
+        assert_eq!(norm("转人⼯客服"), "转人工客服");
+        assert_eq!(norm("⾨店"), "门店");
+        assert_eq!(norm("转⺅工"), "转人工");
+        assert_eq!(norm("转亻工"), "转人工");
+        // A lone katakana look-alike beside a Chinese character.
+        assert_eq!(norm("转人エ"), "转人工");
+        assert_eq!(norm("转亻エ"), "转人工");
+        assert_eq!(norm("转 人 エ"), "转人工");
+        assert_eq!(norm("转人-エ-客服"), "转人工客服");
+        assert_eq!(norm("エ人"), "工人");
+        assert_eq!(norm("人ｴ"), "人工");
+        // Japanese words keep their kana, and so does a kana alone.
+        for s in [
+            "エアコン",
+            "カメラ修理",
+            "人エアコン",
+            "エ",
+            "a エ b",
+            "ロゴ",
+            "ニコニコ",
+        ] {
+            assert_eq!(norm(s), s.to_lowercase(), "{s:?}");
+        }
+        assert_eq!(norm("のエ人"), "のエ人");
+        // Spans of a folded look-alike point at what was typed.
+        let raw = "转人\u{200b}エ";
+        let n = Normalized::new(raw);
+        assert_eq!(n.text(), "转人工");
+        let s = n.text().find("工").unwrap();
+        let (a, b) = n.raw_span(s, s + "工".len());
+        assert_eq!(&raw[a..b], "エ");
+    }
+
+    #[test]
+    fn dashes_between_cjk_are_separators() {
+        for s in [
+            "人—工",
+            "转——人——工",
+            "转―人―工",
+            "转‒人‒工",
+            "转－人－工",
+            "转 — 人工",
+        ] {
+            assert_eq!(norm(s).replace("转", ""), "人工", "{s:?}");
+        }
+        // Elsewhere they stay, and a run of them is emphasis.
+        assert_eq!(norm("138—1234"), "138—1234");
+        assert_eq!(norm("好——"), "好");
+        assert_eq!(norm("a——b"), "a—b");
+    }
+
     /// Every string of up to four characters over an alphabet of the
     /// characters normalization treats specially: normalizing twice gives
     /// the same text, spans stay in range and on character boundaries.
     #[test]
     fn idempotent_on_every_short_mix() {
         let alphabet = [
-            '转', '轉', ' ', '-', '😡', '1', 'a', '!', '。', '\u{200b}', '、', '.',
+            '转', '轉', ' ', '-', '😡', '1', 'a', '!', '。', '\u{200b}', '、', '.', 'エ', 'ア',
+            '⼯', '—',
         ];
         let n = alphabet.len();
         let mut s = String::new();

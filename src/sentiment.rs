@@ -9,7 +9,7 @@
 
 use crate::domain::Emotion;
 use crate::features::for_each_text_feature;
-use crate::lexicon::{CueKind, Cues, Family, Hit};
+use crate::lexicon::{CueKind, Cues, Family, Hit, at_clause_end, at_clause_start};
 use crate::model::LinearModel;
 
 /// The classes of the negativity model.
@@ -20,6 +20,10 @@ pub(crate) const EMOTION_CLASSES: [&str; 4] = ["none", "anger", "anxiety", "disa
 /// Bytes between a negator and an escalation cue it negates: one CJK
 /// character (不去投诉), not two (再不退就投诉 is a threat).
 const ESCALATION_NEGATION_BYTES: u32 = 3;
+
+/// Bytes between a contact channel and the words that ask for it: four CJK
+/// characters (`在线客服入口在哪`, `给个客服电话`).
+const ASK_BYTES: u32 = 12;
 
 /// Bytes between a modifier and the word it modifies: two CJK characters
 /// ("不太满意", "不是很好" keep the negator through the intensifier).
@@ -136,7 +140,98 @@ fn in_scope(text: &str, neg_end: u32, start: u32) -> bool {
             .any(is_clause_break)
 }
 
-/// Finds escalation cues; a negated request ("不用转人工了") does not count.
+/// Whether the negator starting at byte `start` is the middle of an A-not-A
+/// question (有没有, 能不能, 是不是, 要不要, 可不可以): the same character on
+/// both sides of 不 or 没. `有没有真人客服` and `能不能来个人` ask for a human;
+/// they do not decline one.
+fn is_a_not_a(text: &str, start: u32) -> bool {
+    let (Some(before), Some(after)) = (text.get(..start as usize), text.get(start as usize..))
+    else {
+        return false;
+    };
+    let mut after = after.chars();
+    let (neg, next) = (after.next(), after.next());
+    matches!(neg, Some('不' | '没')) && next.is_some() && before.chars().next_back() == next
+}
+
+/// How far, in characters, [`in_title`] looks for the marks of a title on
+/// either side of a cue.
+const TITLE_CHARS: usize = 32;
+
+/// Endings of the titles of laws and regulations.
+const LAW_TITLE_ENDINGS: [&str; 6] = ["法", "条例", "规定", "办法", "细则", "法规"];
+
+/// Whether `start..end` lies inside a title in 《》 (a book, a film, a show:
+/// 《律师本色》, 《人工智能导论》), which names a work rather than threatens
+/// or asks. Titles of laws and regulations (《消费者权益保护法》, ending in
+/// 法, 条例, 规定, 办法 …) are a legal claim and keep their cues.
+fn in_title(text: &str, start: u32, end: u32) -> bool {
+    let (start, end) = (start as usize, end as usize);
+    let (Some(before), Some(after)) = (text.get(..start), text.get(end..)) else {
+        return false;
+    };
+    let mark = |c: &char| matches!(c, '《' | '》');
+    if before.chars().rev().take(TITLE_CHARS).find(mark) != Some('《') {
+        return false;
+    }
+    let Some((i, '》')) = after
+        .char_indices()
+        .take(TITLE_CHARS)
+        .find(|(_, c)| mark(c))
+    else {
+        return false;
+    };
+    let tail = if i == 0 {
+        &text[start..end]
+    } else {
+        &after[..i]
+    };
+    !LAW_TITLE_ENDINGS.iter().any(|e| tail.ends_with(e))
+}
+
+/// The span from a contact channel (`escalation[i]`) to the hit next to it
+/// that asks for it (`客服电话多少`, `有没有客服微信`): in the same clause, at
+/// most [`ASK_BYTES`] away. A clause that is the channel alone (`联系客服！`)
+/// asks for it too.
+fn asked_for(text: &str, cues: &Cues, escalation: &[Hit], i: usize) -> Option<(u32, u32)> {
+    let hit = escalation[i];
+    if let (Some(before), Some(after)) =
+        (text.get(..hit.start as usize), text.get(hit.end as usize..))
+        && at_clause_start(before)
+        && at_clause_end(after)
+    {
+        return Some((hit.start, hit.end));
+    }
+    let is_ask = |h: &Hit| {
+        cues.entries(h, Family::Escalation)
+            .any(|e| e.kind == CueKind::Ask)
+    };
+    let near = |from: u32, to: u32| {
+        to - from <= ASK_BYTES
+            && !text
+                .get(from as usize..to as usize)
+                .unwrap_or(",")
+                .chars()
+                .any(is_clause_break)
+    };
+    if let Some(prev) = i.checked_sub(1).map(|j| escalation[j])
+        && is_ask(&prev)
+        && near(prev.end, hit.start)
+    {
+        return Some((prev.start, hit.end));
+    }
+    if let Some(&next) = escalation.get(i + 1)
+        && is_ask(&next)
+        && near(hit.end, next.start)
+    {
+        return Some((hit.start, next.end));
+    }
+    None
+}
+
+/// Finds escalation cues; a negated request ("不用转人工了") does not count,
+/// nor does a cue inside a title (《律师本色》), nor a contact channel
+/// nobody asks for (`打了三次客服电话` tells, `客服电话多少` asks).
 pub(crate) fn find_signals(
     text: &str,
     cues: &Cues,
@@ -145,10 +240,15 @@ pub(crate) fn find_signals(
     out: &mut Signals,
 ) {
     out.clear();
-    for hit in escalation {
+    for (i, hit) in escalation.iter().enumerate() {
         let Some(entry) = cues.entries(hit, Family::Escalation).next() else {
             continue;
         };
+        if matches!(entry.kind, CueKind::Block { .. } | CueKind::Ask)
+            || in_title(text, hit.start, hit.end)
+        {
+            continue;
+        }
         // Only a negator ending just before the cue governs it: 不用转人工,
         // 不要投诉, 不去投诉 — but not 再不退就投诉, where 不 belongs to 退.
         // The hits are sorted and do not overlap, so their ends are sorted
@@ -163,10 +263,16 @@ pub(crate) fn find_signals(
                 cues.entries(n, Family::Sentiment)
                     .any(|e| e.kind == CueKind::Negator)
                     && in_scope(text, n.end, hit.start)
+                    && !is_a_not_a(text, n.start)
             });
         let span = (hit.start, hit.end);
         match entry.kind {
             CueKind::HumanRequest if !negated => out.human_request.push(span),
+            CueKind::Channel if !negated => {
+                if let Some(span) = asked_for(text, cues, escalation, i) {
+                    out.human_request.push(span);
+                }
+            }
             CueKind::Threat if !negated => {
                 out.threat.push(span);
                 out.threat_weight += entry.weight;

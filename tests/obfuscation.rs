@@ -5,9 +5,26 @@
 
 use std::sync::LazyLock;
 
-use kefu_triage::{Decision, Engine, Inquiry, Rule};
+use kefu_triage::{Decision, Engine, Inquiry, Lane, Rule};
 
 static ENGINE: LazyLock<Engine> = LazyLock::new(Engine::default);
+
+/// Requests for a human agent or a human contact channel, one a line
+/// (issue #15): contact channels, mixed scripts, look-alike characters,
+/// separators, rejecting the bot.
+const HUMAN_REQUESTS: &str = include_str!("data/hostile/human_requests.txt");
+
+/// Messages that mention a trigger word (人工, 机器人, 投诉, 12315, 曝光,
+/// 律师, 报警, 隐私, 客服) but ask for no human and threaten nothing.
+const TRAPS: &str = include_str!("data/hostile/traps.txt");
+
+/// The entry lines of a hostile data file: no blank lines, no `#` comments.
+fn entries(file: &str) -> Vec<&str> {
+    file.lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .collect()
+}
 
 /// What one case must (or must not) produce.
 #[derive(Clone, Copy, Debug)]
@@ -141,6 +158,37 @@ const CASES: &[(&str, &[Want])] = &[
     ("rgb灯怎么调", &[NoHuman]),
     ("订单金额99.9元，2024.11.11下单", &[NoPii]),
     ("太差了😡", &[NoHuman, NoThreat]),
+    // --- look-alikes, dashes, mixed scripts (#15) ---
+    ("转人エ", &[Human("转人エ")]),
+    ("转人⼯", &[Human("转人⼯")]),
+    ("转⼈⼯客服", &[Human("转⼈⼯")]),
+    ("转亻エ", &[Human("转亻エ")]),
+    ("人—工", &[Human("人—工")]),
+    ("转ren工", &[Human("ren工")]),
+    ("エアコンが壊れた", &[NoHuman]),
+    // --- contact channels: asked for, not told about ---
+    ("客服电话多少", &[Human("客服电话多少")]),
+    ("给个客服电话", &[Human("给个客服电话")]),
+    ("在线客服入口在哪", &[Human("在线客服入口在哪")]),
+    ("联系客服！", &[Human("联系客服")]),
+    ("打了三次客服电话都没人接", &[NoHuman]),
+    ("问在线客服，居然让我重新传", &[NoHuman]),
+    ("打了多少次客服电话了", &[NoHuman]),
+    // --- A-not-A questions are not negations ---
+    ("有没有真人客服", &[Human("真人客服")]),
+    ("能不能来个人", &[Human("来个人")]),
+    ("可不可以转人工", &[Human("转人工")]),
+    // --- anchored at the end of a clause ---
+    ("你是机器人吗？换人", &[Human("换人")]),
+    ("换个人吧", &[Human("换个人")]),
+    ("能换人收货吗", &[NoHuman]),
+    ("我要人字拖", &[NoHuman]),
+    ("安装需要人吗", &[NoHuman]),
+    // --- titles name works; laws keep their cues ---
+    ("这本《律师本色》有货吗", &[NoThreat]),
+    ("《消费者权益保护法》写得清清楚楚", &[Threat("消费者权益")]),
+    // --- a lawyer engaged, not a law firm mentioned ---
+    ("我已经委托律师事务所了", &[Threat("委托律师")]),
 ];
 
 /// The raw text of every evidence span of `rule` (all rules when `None`).
@@ -279,6 +327,120 @@ fn obfuscated_cues_inside_longer_messages() {
             }
         }
     }
+}
+
+/// What is wrong with the decision on a request for a human, if anything:
+/// the flag, a `human_request` reason whose every evidence span is a
+/// non-empty range of the raw text showing that text, and a human lane.
+fn request_problem(text: &str, d: &Decision) -> Option<String> {
+    if let Err(e) = check_spans(text, d) {
+        return Some(format!("spans: {e}"));
+    }
+    if !d.flags.human_requested {
+        return Some("no human request".into());
+    }
+    let Some(reason) = d.reasons.iter().find(|r| r.rule == Rule::HumanRequest) else {
+        return Some("no human_request reason".into());
+    };
+    if reason.evidence.is_empty() {
+        return Some("human_request reason without evidence".into());
+    }
+    for e in &reason.evidence {
+        match text.get(e.start..e.end) {
+            Some(raw) if !raw.is_empty() && raw == e.text => {}
+            _ => return Some(format!("evidence {e:?} is not a range of the text")),
+        }
+    }
+    if d.route.lane == Lane::Ai {
+        return Some(format!("routed to the AI: {:?}", d.route));
+    }
+    None
+}
+
+/// What is wrong with the decision on a trap, if anything: no human
+/// request, threat, safety, minor or high-risk flag, and no reason of a
+/// cue (a human request or high risk) behind the route.
+fn trap_problem(text: &str, d: &Decision) -> Option<String> {
+    if let Err(e) = check_spans(text, d) {
+        return Some(format!("spans: {e}"));
+    }
+    let f = &d.flags;
+    let raised: Vec<&str> = [
+        (f.human_requested, "human_requested"),
+        (f.threat, "threat"),
+        (f.safety, "safety"),
+        (f.minor, "minor"),
+        (f.high_risk, "high_risk"),
+    ]
+    .iter()
+    .filter(|x| x.0)
+    .map(|x| x.1)
+    .collect();
+    let cues: Vec<String> = d
+        .reasons
+        .iter()
+        .filter(|r| matches!(r.rule, Rule::HumanRequest | Rule::HighRisk))
+        .map(|r| {
+            let ev: Vec<&str> = r.evidence.iter().map(|e| e.text.as_str()).collect();
+            format!("{:?} {ev:?} ({})", r.rule, r.detail)
+        })
+        .collect();
+    if raised.is_empty() && cues.is_empty() {
+        None
+    } else {
+        Some(format!(
+            "flags {raised:?}, reasons {cues:?}, route {:?}/{:?}",
+            d.route.lane, d.route.channel
+        ))
+    }
+}
+
+/// Every way of asking for a human is caught, alone and inside a longer
+/// message (where the spans shift with the text).
+#[test]
+fn every_way_of_asking_for_a_human_is_caught() {
+    let requests = entries(HUMAN_REQUESTS);
+    assert!(requests.len() >= 100, "{} requests", requests.len());
+    let mut failures = Vec::new();
+    for text in &requests {
+        let long = format!("你好，我上周买的东西，{text}。谢谢！");
+        for t in [text.to_string(), long] {
+            let d = ENGINE.triage(&Inquiry::new(&t));
+            if let Some(p) = request_problem(&t, &d) {
+                failures.push(format!("{t:?}: {p}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures over {} requests:\n{}",
+        failures.len(),
+        requests.len(),
+        failures.join("\n")
+    );
+}
+
+/// The traps (a word inside another word, a meme, a camera setting, a
+/// feature name, a student of law, a question about a number or a menu, a
+/// negated complaint) stay with the AI's judgement and raise no flag.
+#[test]
+fn traps_raise_no_flag() {
+    let traps = entries(TRAPS);
+    assert!(traps.len() >= 60, "{} traps", traps.len());
+    let mut failures = Vec::new();
+    for text in &traps {
+        let d = ENGINE.triage(&Inquiry::new(text));
+        if let Some(p) = trap_problem(text, &d) {
+            failures.push(format!("{text:?}: {p}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} traps raised a flag:\n{}",
+        failures.len(),
+        traps.len(),
+        failures.join("\n")
+    );
 }
 
 /// Digit groups split by `.`, `*`, `/` or single spaces between every
