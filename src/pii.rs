@@ -588,7 +588,9 @@ impl Detector {
         )?;
         let piece = address_piece_pattern();
         let address = Regex::new(&format!(
-            "(?:{piece})(?: ?(?:{piece}))*(?: ?[0-9]{{1,5}}(?:-[0-9]{{1,5}}){{0,2}})?"
+            // Pieces may be spaced out (`建国路 88号`); the scanner trims a
+            // trailing space. One copy of the pieces keeps the program small.
+            "(?:(?:{piece}) ?)+(?:[0-9]{{1,5}}(?:-[0-9]{{1,5}}){{0,2}})?"
         ))?;
         let address_piece = Regex::new(&piece)?;
         let entity_intro = Regex::new(
@@ -1050,6 +1052,9 @@ impl Detector {
         for m in self.address.find_iter(text) {
             let mut s = m.start();
             let mut e = m.end();
+            while e > s && b[e - 1] == b' ' {
+                e -= 1;
+            }
             if b[s].is_ascii_alphanumeric() && s > 0 && b[s - 1].is_ascii_alphanumeric() {
                 continue;
             }
