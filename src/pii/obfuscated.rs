@@ -760,15 +760,26 @@ fn token_at(text: &str, p: usize, tokens: &[&str]) -> Option<usize> {
 pub(super) fn scan_obfuscated_emails(text: &str, out: &mut Vec<PiiMatch>) {
     let b = text.as_bytes();
     let mut from = 0;
+    // The next occurrence of each token at or after `from`, searched again
+    // only once `from` has passed it: each token's search sweeps the text
+    // once, so the scan is linear (re-searching every token from every
+    // hit was quadratic on long text with many `at`s).
+    let mut next = [0usize; AT_TOKENS.len()];
+    let mut searched_from = [usize::MAX; AT_TOKENS.len()];
     while from < b.len() {
+        for (t, tok) in AT_TOKENS.iter().enumerate() {
+            if searched_from[t] == usize::MAX || (next[t] < from && next[t] != usize::MAX) {
+                next[t] = text[from..]
+                    .find(tok.trim_start())
+                    .map_or(usize::MAX, |k| from + k);
+                searched_from[t] = from;
+            }
+        }
         // The next place an `@` token could start.
-        let Some(k) = AT_TOKENS
-            .iter()
-            .filter_map(|t| text[from..].find(t.trim_start()).map(|k| from + k))
-            .min()
-        else {
+        let k = next.iter().copied().min().unwrap_or(usize::MAX);
+        if k == usize::MAX {
             return;
-        };
+        }
         from = k + 1;
         while !text.is_char_boundary(from) && from < b.len() {
             from += 1;
