@@ -505,7 +505,7 @@ fn run_windows(text: &str, g: &[Group], start_limit: usize, out: &mut Vec<PiiMat
     i
 }
 
-/// ASCII letters right before `pos`, lowercased into `buf`.
+/// ASCII letters right before `pos` (at most 8; the text is lowercased).
 fn letters_before(b: &[u8], pos: usize) -> &[u8] {
     let mut s = pos;
     while s > 0 && b[s - 1].is_ascii_alphabetic() && pos - s < 8 {
