@@ -745,7 +745,9 @@ impl Detector {
         if f.at {
             self.scan_emails(text, out);
         }
-        if f.alpha && (f.at || obfuscated::email_token_possible(text)) {
+        // The scan's first sweep looks for every spelled-out `@` and returns
+        // when there is none: no separate pre-test that would search twice.
+        if f.alpha {
             obfuscated::scan_obfuscated_emails(text, out);
         }
         // A WeChat handle has letters; otherwise the id is a QQ number (5+

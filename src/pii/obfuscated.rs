@@ -851,12 +851,6 @@ pub(super) fn scan_obfuscated_emails(text: &str, out: &mut Vec<PiiMatch>) {
     }
 }
 
-/// Whether an e-mail could be spelled out in `text`: cheap test before
-/// [`scan_obfuscated_emails`].
-pub(super) fn email_token_possible(text: &str) -> bool {
-    AT_TOKENS.iter().any(|t| text.contains(t.trim_start()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
