@@ -59,14 +59,21 @@ pub fn load_devset() -> Result<Vec<DevItem>, String> {
     load_labeled(&devset_path())
 }
 
-/// Loads the dev set and the extra real messages labeled once
-/// (`tests/data/real/extra.jsonl`, training data only: their `split` is
-/// `train`).
+/// The real messages labeled here for training only (their `split` is
+/// `train`), beside the dev set: see `tests/data/real/README.md`.
+pub const TRAINING_FILES: [&str; 3] = ["extra.jsonl", "helpdesk_more.jsonl", "chatbot_more.jsonl"];
+
+/// Loads the dev set and the real messages labeled for training only
+/// ([`TRAINING_FILES`]).
 pub fn load_real() -> Result<Vec<DevItem>, String> {
     let mut items = load_devset()?;
-    items.extend(load_labeled(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/real/extra.jsonl"),
-    )?);
+    for file in TRAINING_FILES {
+        items.extend(load_labeled(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/real")
+                .join(file),
+        )?);
+    }
     Ok(items)
 }
 
@@ -290,7 +297,7 @@ pub struct Weak {
 }
 
 /// The combined labeling functions, their weights estimated on the real
-/// training messages (the dev set's train part and `extra.jsonl`).
+/// training messages (the dev set's train part and [`TRAINING_FILES`]).
 pub struct LabelModel {
     rules: Vec<Rule>,
     /// (source, meta) → majority label of the real training messages.

@@ -9,8 +9,8 @@
 //! - customer-service messages written here: `tests/data/issues/train*.jsonl`
 //!   train, `tests/data/issues/heldout.jsonl` and `heldout2.jsonl` test only;
 //! - the real-message dev set (`tests/data/real/devset.jsonl`, see
-//!   `examples/common/real_data.rs`) and the extra real messages labeled
-//!   here (`extra.jsonl`): the dev set's test part is test only; of the
+//!   `examples/common/real_data.rs`) and the real messages labeled here for
+//!   training (`real::TRAINING_FILES`): the dev set's test part is test only; of the
 //!   rest, one text in four (by a hash of the text) is the tune split the
 //!   threshold is chosen on, the rest train;
 //! - source labels on the rest of the real text of `../shared/data/`
@@ -40,7 +40,7 @@ pub enum Source {
     Emotion,
     EmotionEval,
     Service,
-    /// Real messages labeled here (the dev set and `extra.jsonl`).
+    /// Real messages labeled here (the dev set and `real::TRAINING_FILES`).
     Real,
     /// Labels the other real sources carry.
     Weak,
@@ -148,6 +148,7 @@ pub fn load() -> Result<Vec<Item>, String> {
         ("train3.jsonl", Split::Train),
         ("train4.jsonl", Split::Train),
         ("train5.jsonl", Split::Train),
+        ("train6.jsonl", Split::Train),
         ("heldout.jsonl", Split::Test),
         ("heldout2.jsonl", Split::Test),
     ] {
