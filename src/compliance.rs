@@ -31,8 +31,8 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Serialize;
 
 use crate::error::{Error, Problem};
-use crate::lexicon::entry_lines;
-use crate::normalize::Normalized;
+use crate::text::cues::entry_lines;
+use crate::text::normalize::Normalized;
 
 /// The `<kind>` of the header line of an ad-terms file:
 /// `#! kefu-triage ad-terms v1`.
@@ -309,8 +309,14 @@ impl ReplyScreener {
 fn default_screener() -> &'static ReplyScreener {
     static DEFAULT: OnceLock<ReplyScreener> = OnceLock::new();
     DEFAULT.get_or_init(|| {
-        ReplyScreener::from_tsv("ad_terms.tsv", include_str!("../lexicons/ad_terms.tsv"))
-            .expect("the embedded ad_terms.tsv is valid")
+        ReplyScreener::from_tsv(
+            "ad_terms.tsv",
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/lexicons/ad_terms.tsv"
+            )),
+        )
+        .expect("the embedded ad_terms.tsv is valid")
     })
 }
 

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{Industry, Tier};
-use crate::queue_state::QueueSnapshot;
+use crate::queue::snapshot::QueueSnapshot;
 
 /// The customer behind an inquiry.
 ///

@@ -67,27 +67,20 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-mod classify;
 pub mod compliance;
 mod decision;
 mod domain;
 mod engine;
 mod error;
-mod features;
-mod fused;
 mod inquiry;
-mod lexicon;
-mod model;
-pub mod normalize;
-pub mod pii;
-mod policy;
 pub mod queue;
-mod queue_state;
 mod rng;
 mod route;
-mod sentiment;
+mod score;
+mod text;
 pub mod train;
-mod wait;
+
+pub use text::{normalize, pii};
 
 pub use decision::{
     Decision, Entity, Evidence, Flags, IssueAssessment, LabelScore, Language, PiiFound, Reason,
@@ -97,12 +90,12 @@ pub use domain::{Channel, Emotion, Industry, IssueLabel, Lane, Tier, UnknownName
 pub use engine::{BATCH_BLOCK, Engine, EngineBuilder, Scratch, Stage};
 pub use error::{Error, Problem, Result};
 pub use inquiry::{Customer, Inquiry};
-pub use lexicon::{Lexicon, MAX_PATTERN_CHARS};
-pub use policy::{
+pub use queue::snapshot::{GroupState, QueueSnapshot, Waiting};
+pub use route::policy::{
     Aging, Groups, IndustryProfile, MAX_LOAD_MULTIPLIER, MAX_TEXT_BYTES, MIN_TEXT_BYTES, Overflow,
     POLICY_FORMAT, Policy, Priorities, Variant,
 };
-pub use queue_state::{GroupState, QueueSnapshot, Waiting};
+pub use text::cues::{Lexicon, MAX_PATTERN_CHARS};
 
 #[cfg(test)]
 mod tests {

@@ -29,8 +29,8 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use crate::lexicon::Lexicon;
 use crate::rng::SplitMix64;
+use crate::text::cues::Lexicon;
 
 /// Training settings.
 #[derive(Clone, Debug, PartialEq)]

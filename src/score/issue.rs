@@ -5,15 +5,15 @@
 //! its cues found in the text, a cue that lines up with jieba's word
 //! boundaries counting fully and one that cuts through a word counting
 //! less. The model reads character unigrams and bigrams, jieba tokens,
-//! those cue scores and entity kinds ([`crate::features`]) and gives a
+//! those cue scores and entity kinds ([`crate::score::features`]) and gives a
 //! logit per label; a softmax with the model's fitted temperature turns the
 //! logits into probabilities, so `confidence` is the winning label's
 //! probability. Labels the model does not know (added to the taxonomy after
 //! training) are scored from their cues alone.
 
-use crate::features::for_each_feature;
-use crate::lexicon::{CueKind, Cues, Family, Hit, Taxonomy};
-use crate::model::IssueModel;
+use crate::score::features::for_each_feature;
+use crate::score::linear::IssueModel;
+use crate::text::cues::{CueKind, Cues, Family, Hit, Taxonomy};
 
 /// How much a cue that does not line up with a jieba token counts.
 const MISALIGNED: f32 = 0.6;
@@ -88,7 +88,7 @@ pub(crate) struct IssueInput<'a> {
     /// jieba tokens, when the engine segments.
     pub tokens: Option<&'a [(u32, u32)]>,
     /// Personal data found, in normalized byte spans.
-    pub pii: &'a [crate::pii::PiiMatch],
+    pub pii: &'a [crate::text::pii::PiiMatch],
     pub entity_kinds: &'a [&'static str],
 }
 
@@ -199,7 +199,7 @@ impl IssueScorer {
 
 /// A borrowed `(label name, cue score)` list without allocating per call.
 mod smallvec {
-    use crate::lexicon::Taxonomy;
+    use crate::text::cues::Taxonomy;
 
     pub(crate) struct CueNames<'a> {
         items: [(&'a str, f32); 32],
@@ -298,7 +298,7 @@ mod tests {
 
     #[test]
     fn identity_columns_score_like_the_general_path() {
-        use crate::lexicon::Lexicon;
+        use crate::text::cues::Lexicon;
         let tax = Taxonomy::parse("taxonomy.tsv", Lexicon::Taxonomy.embedded()).unwrap();
         let mut model =
             IssueModel::parse("issue_model.tsv", Lexicon::IssueModel.embedded(), &tax).unwrap();

@@ -7,10 +7,10 @@ use std::fmt;
 use crate::decision::{Route, Rule, WaitEstimate};
 use crate::domain::{Channel, Lane};
 use crate::inquiry::Inquiry;
-use crate::policy::Policy;
 use crate::queue;
-use crate::queue_state::GroupState;
-use crate::route::FiredList;
+use crate::queue::snapshot::GroupState;
+use crate::route::policy::Policy;
+use crate::route::rules::FiredList;
 
 /// A wait estimate before it is worded.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -225,7 +225,7 @@ pub(crate) fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::queue_state::Waiting;
+    use crate::queue::snapshot::Waiting;
 
     fn group(online: u32, busy: u32, waiting: Vec<Waiting>) -> GroupState {
         GroupState {

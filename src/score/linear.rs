@@ -22,8 +22,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::error::{Error, Problem, Result};
-use crate::features::feature_hash;
-use crate::lexicon::{Lexicon, Taxonomy, entries};
+use crate::score::features::feature_hash;
+use crate::text::cues::{Lexicon, Taxonomy, entries};
 
 /// Keys are already FNV hashes: pass them through.
 #[derive(Default, Clone, Copy)]
@@ -167,7 +167,7 @@ impl LinearModel {
             if rows.insert(hash, row).is_some() {
                 return Err(Error::data(file, line, Problem::DuplicateEntry, feature));
             }
-            if let Some((_, c)) = crate::features::bigram_chars(feature) {
+            if let Some((_, c)) = crate::score::features::bigram_chars(feature) {
                 bigrams.push((hash, c));
             }
             let at = weights.len();
@@ -280,7 +280,7 @@ impl LinearModel {
         // arrays that vectorizes (by index, with two bounds checks per
         // class, it was 18 instructions per class).
         out.extend(self.bias.iter().zip(sums).map(|(b, s)| b + s * scale));
-        crate::classify::softmax(out, 1.0 / self.temperature);
+        crate::score::issue::softmax(out, 1.0 / self.temperature);
     }
 
     /// Checks that the classes are exactly `expected`, in order.

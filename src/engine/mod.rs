@@ -6,22 +6,22 @@ use std::sync::{Arc, OnceLock};
 
 use jieba_rs::Jieba;
 
-use crate::classify::{IssueInput, IssueOutput, IssueScorer};
 use crate::decision::{
     Decision, Entity, Evidence, Fixed2, Flags, LabelScore, PiiFound, Reason, Route, Rule,
     SentimentAssessment, WaitEstimate,
 };
 use crate::domain::{Emotion, IssueLabel};
 use crate::error::{Error, Result};
-use crate::fused::{ModelInput, ModelSums, Models};
 use crate::inquiry::Inquiry;
-use crate::lexicon::{self, CueSet, Cues, Family, Lexicon, ScanScratch, Taxonomy};
-use crate::model::{IssueModel, LinearModel};
-use crate::normalize::{Normalized, cut_inquiry};
-use crate::pii::{self, Detector, EntityMatch, PiiMatch};
-use crate::policy::Policy;
-use crate::route::{self, Assessed, FiredList};
-use crate::sentiment::{self, SentimentOutput, SentimentScorer, Signals};
+use crate::route::policy::Policy;
+use crate::route::rules::{self, Assessed, FiredList};
+use crate::score::issue::{IssueInput, IssueOutput, IssueScorer};
+use crate::score::linear::{IssueModel, LinearModel};
+use crate::score::sentiment::{self, SentimentOutput, SentimentScorer, Signals};
+use crate::score::sums::{ModelInput, ModelSums, Models};
+use crate::text::cues::{self, CueSet, Cues, Family, Lexicon, ScanScratch, Taxonomy};
+use crate::text::normalize::{Normalized, cut_inquiry};
+use crate::text::pii::{self, Detector, EntityMatch, PiiMatch};
 
 /// The triage engine.
 ///
@@ -57,7 +57,7 @@ struct Inner {
     /// Built on first use unless the issue model reads jieba tokens.
     jieba: OnceLock<Jieba>,
     /// The domain dictionary, added to jieba when it is built.
-    user_words: Vec<lexicon::DictEntry>,
+    user_words: Vec<cues::DictEntry>,
     /// Whether triage segments and feeds the tokens to the issue model.
     word_features: bool,
     detector: Detector,
@@ -357,7 +357,7 @@ impl Engine {
         policy: &Policy,
         inquiry: &Inquiry<'_>,
         route: &mut Route,
-    ) -> Option<crate::wait::Wait> {
+    ) -> Option<crate::route::wait::Wait> {
         s.fired.clear();
         let assessed = Assessed {
             label: s.verdict.label,
@@ -369,7 +369,7 @@ impl Engine {
             issue_spans: &s.issue_spans,
             sentiment_spans: &s.sentiment.evidence,
         };
-        route::route(
+        rules::route(
             policy,
             &self.inner.taxonomy,
             inquiry,
@@ -377,7 +377,7 @@ impl Engine {
             &mut s.fired,
             route,
         );
-        crate::wait::apply(policy, inquiry, route, &mut s.fired)
+        crate::route::wait::apply(policy, inquiry, route, &mut s.fired)
     }
 
     /// Runs one stage of the pipeline on `inquiry`, for profiling and
@@ -974,7 +974,7 @@ fn issue_input(s: &Scratch, segmented: bool) -> IssueInput<'_> {
     }
 }
 
-fn build_jieba(words: &[lexicon::DictEntry]) -> Jieba {
+fn build_jieba(words: &[cues::DictEntry]) -> Jieba {
     let mut jieba = Jieba::new();
     for (word, freq, tag) in words {
         jieba.add_word(word, *freq, tag.as_deref());
@@ -1022,7 +1022,7 @@ impl EngineBuilder {
         let path = path.as_ref();
         let name = path.display().to_string();
         match std::fs::read(path) {
-            Ok(bytes) => match lexicon::decode_utf8(&name, bytes) {
+            Ok(bytes) => match cues::decode_utf8(&name, bytes) {
                 Ok(text) => self.sources.push((lexicon, name, text)),
                 Err(e) => self.keep_error(e),
             },
@@ -1041,7 +1041,7 @@ impl EngineBuilder {
     ) -> EngineBuilder {
         let mut bytes = Vec::new();
         match reader.read_to_end(&mut bytes) {
-            Ok(_) => match lexicon::decode_utf8(name, bytes) {
+            Ok(_) => match cues::decode_utf8(name, bytes) {
                 Ok(text) => self.sources.push((lexicon, name.to_string(), text)),
                 Err(e) => self.keep_error(e),
             },
@@ -1111,7 +1111,7 @@ impl EngineBuilder {
                 })
         };
         let (file, text) = source(Lexicon::UserDict);
-        let words = lexicon::parse_user_dict(file, text)?;
+        let words = cues::parse_user_dict(file, text)?;
         let policy_choice = self.policy;
         // Whether the model has token rows (`w…` lines), known before
         // parsing it so that jieba can be built alongside.
@@ -1138,7 +1138,7 @@ impl EngineBuilder {
             }
             let cues = set.build()?;
             let (brands_file, text) = source(Lexicon::ProductBrands);
-            let brands = lexicon::parse_brands(brands_file, text)?;
+            let brands = cues::parse_brands(brands_file, text)?;
             let (file, text) = source(Lexicon::IssueModel);
             let model = IssueModel::parse(file, text, &taxonomy)?;
             let mut sentiment_models = Vec::new();
@@ -1303,8 +1303,8 @@ mod tests {
         // The general path (models of other sizes) gives the same sums
         // as the fixed-size one the shipped models take.
         for issue in [true, false] {
-            let mut fixed = crate::fused::ModelSums::default();
-            let mut general = crate::fused::ModelSums::default();
+            let mut fixed = crate::score::sums::ModelSums::default();
+            let mut general = crate::score::sums::ModelSums::default();
             let input = model_input(&s, issue);
             engine
                 .inner
@@ -1329,8 +1329,8 @@ mod tests {
     #[test]
     fn fused_scoring_matches_the_training_features() {
         assert_eq!(
-            crate::features::feature_hash("b快递"),
-            crate::features::bigram_hash('快', '递')
+            crate::score::features::feature_hash("b快递"),
+            crate::score::features::bigram_hash('快', '递')
         );
         let texts = [
             "快递三天没动了，转人工！",

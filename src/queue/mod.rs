@@ -39,6 +39,8 @@
 //! assert!(erlang_c(lambda, 300.0, c - 1).service_level(20.0) < 0.8);
 //! ```
 
+pub(crate) mod snapshot;
+
 /// Lower quantile used for the wait ranges of [`estimate_wait`] (20th percentile).
 pub const LOW_QUANTILE: f64 = 0.2;
 

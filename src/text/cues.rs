@@ -12,7 +12,7 @@ use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBu
 
 use crate::domain::{Emotion, IssueLabel};
 use crate::error::{Error, Problem, Result};
-use crate::normalize::Normalized;
+use crate::text::normalize::Normalized;
 
 /// One of the data files the engine is built from.
 ///
@@ -115,15 +115,42 @@ impl Lexicon {
 /// (`.rodata` 6.2 → 8.0 MB, peak RSS of a process that builds the engine
 /// 20.7 → 22.4 MiB).
 mod embedded {
-    pub static TAXONOMY: &str = include_str!("../lexicons/taxonomy.tsv");
-    pub static ISSUE_CUES: &str = include_str!("../lexicons/issue_cues.tsv");
-    pub static SENTIMENT: &str = include_str!("../lexicons/sentiment.tsv");
-    pub static ESCALATION: &str = include_str!("../lexicons/escalation.tsv");
-    pub static USER_DICT: &str = include_str!("../lexicons/user_dict.txt");
-    pub static PRODUCT_BRANDS: &str = include_str!("../lexicons/product_brands.txt");
-    pub static ISSUE_MODEL: &str = include_str!("../lexicons/issue_model.tsv");
-    pub static SENTIMENT_MODEL: &str = include_str!("../lexicons/sentiment_model.tsv");
-    pub static EMOTION_MODEL: &str = include_str!("../lexicons/emotion_model.tsv");
+    pub static TAXONOMY: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/lexicons/taxonomy.tsv"
+    ));
+    pub static ISSUE_CUES: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/lexicons/issue_cues.tsv"
+    ));
+    pub static SENTIMENT: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/lexicons/sentiment.tsv"
+    ));
+    pub static ESCALATION: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/lexicons/escalation.tsv"
+    ));
+    pub static USER_DICT: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/lexicons/user_dict.txt"
+    ));
+    pub static PRODUCT_BRANDS: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/lexicons/product_brands.txt"
+    ));
+    pub static ISSUE_MODEL: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/lexicons/issue_model.tsv"
+    ));
+    pub static SENTIMENT_MODEL: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/lexicons/sentiment_model.tsv"
+    ));
+    pub static EMOTION_MODEL: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/lexicons/emotion_model.tsv"
+    ));
 }
 
 /// Decodes file bytes, naming the line of the first invalid byte.
@@ -626,7 +653,7 @@ pub(crate) fn at_clause_end(rest: &str) -> bool {
     match rest.chars().next() {
         None => true,
         Some(c) if c.is_ascii_alphanumeric() => false,
-        Some(c) if crate::normalize::is_cjk(c) => matches!(
+        Some(c) if crate::text::normalize::is_cjk(c) => matches!(
             c,
             '啊' | '吧'
                 | '呀'
@@ -655,7 +682,7 @@ pub(crate) fn at_clause_end(rest: &str) -> bool {
 pub(crate) fn at_clause_start(before: &str) -> bool {
     match before.chars().next_back() {
         None => true,
-        Some(c) => !(c.is_ascii_alphanumeric() || c == '@' || crate::normalize::is_cjk(c)),
+        Some(c) => !(c.is_ascii_alphanumeric() || c == '@' || crate::text::normalize::is_cjk(c)),
     }
 }
 

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{Channel, Industry};
 use crate::error::{Error, Problem, Result};
-use crate::lexicon::Taxonomy;
 use crate::queue::LoadProfile;
+use crate::text::cues::Taxonomy;
 
 /// The header value every policy file carries in its `format` field.
 pub const POLICY_FORMAT: &str = "kefu-triage policy v1";
@@ -34,7 +34,7 @@ pub struct Policy {
     pub max_text_bytes: usize,
     /// How `masked_text` hides personal data: `placeholder` (`[手机号]`) or
     /// `partial` (`138****5678`).
-    pub mask_style: crate::pii::MaskStyle,
+    pub mask_style: crate::text::pii::MaskStyle,
     /// `sentiment.negative` is set at or above this negativity.
     pub negativity_threshold: f32,
     /// A negative message reports its most probable negative emotion when
@@ -205,7 +205,7 @@ impl IndustryProfile {
     }
 }
 
-static EMBEDDED: &str = include_str!("../lexicons/policy.json");
+static EMBEDDED: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/lexicons/policy.json"));
 
 // Serde's container-level `default` builds `Default::default()` before it
 // reads any field, and our `Default` *is* the embedded file: while that file
@@ -262,7 +262,7 @@ impl Policy {
         Policy {
             format: String::new(),
             max_text_bytes: 0,
-            mask_style: crate::pii::MaskStyle::Placeholder,
+            mask_style: crate::text::pii::MaskStyle::Placeholder,
             negativity_threshold: 0.0,
             emotion_floor: 0.0,
             escalate_negativity: 0.0,
@@ -398,7 +398,7 @@ impl Policy {
             file: name.clone(),
             source,
         })?;
-        let text = crate::lexicon::decode_utf8(&name, bytes)?;
+        let text = crate::text::cues::decode_utf8(&name, bytes)?;
         let policy = if path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
@@ -449,7 +449,7 @@ impl Policy {
         if customer_id.is_empty() || self.variants.is_empty() {
             return None;
         }
-        let bucket = (crate::features::fnv1a(customer_id.as_bytes()) % 10_000) as f32;
+        let bucket = (crate::score::features::fnv1a(customer_id.as_bytes()) % 10_000) as f32;
         let mut upper = 0.0f32;
         for (i, v) in self.variants.iter().enumerate() {
             upper += v.percent * 100.0;

@@ -9,9 +9,9 @@ use std::fmt::{self, Write as _};
 use crate::decision::{Fixed2, Route, Rule};
 use crate::domain::{Channel, Emotion, Industry, Lane, Tier};
 use crate::inquiry::Inquiry;
-use crate::lexicon::Taxonomy;
-use crate::policy::Policy;
-use crate::sentiment::Signals;
+use crate::route::policy::Policy;
+use crate::score::sentiment::Signals;
+use crate::text::cues::Taxonomy;
 
 /// A rule that fired: its detail and the normalized spans behind it.
 #[derive(Clone, Debug)]
@@ -361,7 +361,7 @@ mod tests {
     use super::*;
     use crate::domain::Industry;
     use crate::inquiry::Customer;
-    use crate::lexicon::{Lexicon, Taxonomy};
+    use crate::text::cues::{Lexicon, Taxonomy};
     use proptest::prelude::*;
 
     proptest! {

@@ -10,7 +10,7 @@
 //! training tool (which keeps the strings) and the engine (which hashes them
 //! into the model's table), so the two can never disagree.
 
-use crate::pii::PiiMatch;
+use crate::text::pii::PiiMatch;
 
 /// 64-bit FNV-1a: stable across processes, platforms and crate versions.
 pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
@@ -230,7 +230,7 @@ mod tests {
 
     #[test]
     fn personal_data_gives_its_kind_not_its_digits() {
-        use crate::pii::PiiKind;
+        use crate::text::pii::PiiKind;
         let text = "电话13812345678快递";
         let phone = PiiMatch {
             kind: PiiKind::Phone,

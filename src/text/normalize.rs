@@ -453,7 +453,10 @@ fn is_cjk_ideograph(c: char) -> bool {
 }
 
 /// The traditional → simplified table, `lexicons/variants.tsv`.
-static VARIANTS: &str = include_str!("../lexicons/variants.tsv");
+static VARIANTS: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/lexicons/variants.tsv"
+));
 
 /// The header line of `variants.tsv`.
 const VARIANTS_HEADER: &str = "#! kefu-triage variants v1";

@@ -8,9 +8,9 @@
 //! add emphasis to an already negative message.
 
 use crate::domain::Emotion;
-use crate::features::for_each_text_feature;
-use crate::lexicon::{CueKind, Cues, Family, Hit, at_clause_end, at_clause_start};
-use crate::model::LinearModel;
+use crate::score::features::for_each_text_feature;
+use crate::score::linear::LinearModel;
+use crate::text::cues::{CueKind, Cues, Family, Hit, at_clause_end, at_clause_start};
 
 /// The classes of the negativity model.
 pub(crate) const SENTIMENT_CLASSES: [&str; 2] = ["not_negative", "negative"];
@@ -442,7 +442,7 @@ impl SentimentScorer {
         &self,
         sentiment: Option<&LinearModel>,
         emotion: Option<&LinearModel>,
-        sums: &crate::fused::ModelSums,
+        sums: &crate::score::sums::ModelSums,
         policy: &crate::Policy,
         out: &mut SentimentOutput,
     ) {
@@ -454,7 +454,7 @@ impl SentimentScorer {
                 let scale = m.scale(sums.sentiment_count);
                 let d = (m.logit(1, &sums.sentiment, scale) - m.logit(0, &sums.sentiment, scale))
                     / m.temperature;
-                let e = crate::classify::exp_nonpositive(-d.abs());
+                let e = crate::score::issue::exp_nonpositive(-d.abs());
                 if d >= 0.0 {
                     1.0 / (1.0 + e)
                 } else {

@@ -23,17 +23,17 @@
 //! from 1.59× to 0.81–0.95× `Jieba::cut`.
 //!
 //! The keys are [`feature_hash`] of exactly the strings that
-//! [`crate::features`] emits for training (`u快`, `b快递`, `w快递`,
+//! [`crate::score::features`] emits for training (`u快`, `b快递`, `w快递`,
 //! `qlogistics`, …), computed here without building the strings; a test
 //! checks that both paths give the same sums.
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-use crate::features::{bigram_hash, feature_hash, fold, skip, span_at, unigram_hash};
-use crate::lexicon::Taxonomy;
-use crate::model::{IdentityHasher, IssueModel, LANES, LinearModel};
-use crate::sentiment::{SUM_FEATURES, Scope};
+use crate::score::features::{bigram_hash, feature_hash, fold, skip, span_at, unigram_hash};
+use crate::score::linear::{IdentityHasher, IssueModel, LANES, LinearModel};
+use crate::score::sentiment::{SUM_FEATURES, Scope};
+use crate::text::cues::Taxonomy;
 
 const ABSENT: u32 = u32::MAX;
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -213,7 +213,7 @@ pub(crate) struct ModelInput<'a> {
     pub entity_kinds: &'a [&'static str],
     /// Personal data (sorted normalized spans): the issue model reads its
     /// kind (`p…`), not its characters.
-    pub pii: &'a [crate::pii::PiiMatch],
+    pub pii: &'a [crate::text::pii::PiiMatch],
     /// Negated and sarcastic spans the sentiment models skip.
     pub scopes: &'a [(u32, u32, Scope)],
     /// The sentiment lexicon sums, in `SUM_FEATURES` order.
