@@ -30,6 +30,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::rng::SplitMix64;
+use crate::score::linear::softmax_by;
 use crate::text::cues::Lexicon;
 
 /// Training settings.
@@ -251,18 +252,6 @@ fn accuracy(oof: &[(Vec<f32>, usize)]) -> f64 {
     right as f64 / oof.len().max(1) as f64
 }
 
-fn softmax(z: &mut [f32], t: f32) {
-    let max = z.iter().copied().fold(f32::MIN, f32::max);
-    let mut sum = 0.0;
-    for v in z.iter_mut() {
-        *v = ((*v - max) / t).exp();
-        sum += *v;
-    }
-    for v in z.iter_mut() {
-        *v /= sum;
-    }
-}
-
 fn fit(
     data: &[&Row],
     n_features: usize,
@@ -286,7 +275,7 @@ fn fit(
         for &i in &order {
             let (x, y, weight) = data[i];
             m.logits(x, &mut p);
-            softmax(&mut p, 1.0);
+            softmax_by(&mut p, 1.0, f32::exp);
             loss -= *weight as f64 * (p[*y].max(1e-12) as f64).ln();
             for (j, pj) in p.iter_mut().enumerate() {
                 *pj = (*pj - if j == *y { 1.0 } else { 0.0 }) * weight;
@@ -401,7 +390,7 @@ pub fn train(
         oof.iter()
             .map(|(z, y)| {
                 let mut p = z.clone();
-                softmax(&mut p, t);
+                softmax_by(&mut p, 1.0 / t, f32::exp);
                 -(p[*y].max(1e-12) as f64).ln()
             })
             .sum::<f64>()

@@ -200,7 +200,7 @@ impl Engine {
     }
 
     /// The taxonomy's labels, in file order.
-    pub fn labels(&self) -> impl Iterator<Item = &crate::IssueLabel> {
+    pub fn labels(&self) -> impl Iterator<Item = &crate::domain::IssueLabel> {
         self.inner.taxonomy.entries.iter().map(|e| &e.label)
     }
 
@@ -1155,7 +1155,12 @@ impl EngineBuilder {
             }
 
             let detector = Detector::new(brands.iter().map(String::as_str)).map_err(|e| {
-                Error::data(brands_file, 0, crate::Problem::OutOfRange, e.to_string())
+                Error::data(
+                    brands_file,
+                    0,
+                    crate::error::Problem::OutOfRange,
+                    e.to_string(),
+                )
             })?;
             let (policy_file, policy, policy_text) = match policy_choice {
                 Some(p) => p,

@@ -443,7 +443,7 @@ impl SentimentScorer {
         sentiment: Option<&LinearModel>,
         emotion: Option<&LinearModel>,
         sums: &crate::score::sums::ModelSums,
-        policy: &crate::Policy,
+        policy: &crate::route::policy::Policy,
         out: &mut SentimentOutput,
     ) {
         let mut probs = std::mem::take(&mut out.probs);
@@ -454,7 +454,7 @@ impl SentimentScorer {
                 let scale = m.scale(sums.sentiment_count);
                 let d = (m.logit(1, &sums.sentiment, scale) - m.logit(0, &sums.sentiment, scale))
                     / m.temperature;
-                let e = crate::score::issue::exp_nonpositive(-d.abs());
+                let e = crate::score::linear::exp_nonpositive(-d.abs());
                 if d >= 0.0 {
                     1.0 / (1.0 + e)
                 } else {

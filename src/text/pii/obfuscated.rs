@@ -27,10 +27,11 @@
 
 use std::cell::RefCell;
 
-use super::{
-    CARD_KEYWORDS, ID_KEYWORDS, ORDER_INTRO, PiiKind, PiiMatch, id15_valid, id18_valid,
-    introduced_by, is_mobile, keyword_near, luhn_digits, window_before,
+use crate::text::pii::checksum::{id15_valid, id18_valid, is_mobile, luhn_digits};
+use crate::text::pii::context::{
+    CARD_KEYWORDS, ID_KEYWORDS, ORDER_INTRO, introduced_by, keyword_near, window_before,
 };
+use crate::text::pii::kinds::{PiiKind, PiiMatch};
 
 // ---------------------------------------------------------------------------
 // Numerals
