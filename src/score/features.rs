@@ -12,14 +12,56 @@
 
 use crate::text::pii::PiiMatch;
 
+/// How the models read the characters of a span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// Inside a negation ("不是不好", "不好吃"): no n-gram features, so the
+    /// plain "不好" or "好吃" is not read; the negation-aware lexicon sums
+    /// (`sneg`, `spos`) speak for the span.
+    Negated,
+    /// A sarcasm marker ("真是谢谢你们了"): no n-gram features; the marker
+    /// speaks through the `ssarcasm` sum instead of its polite words.
+    Sarcasm,
+}
+
+/// Names of the lexicon-sum features, in the order of `SentimentOutput::sums`.
+pub(crate) const SUM_FEATURES: [&str; 9] = [
+    "sneg",
+    "spos",
+    "sanger",
+    "sanxiety",
+    "sdisappointment",
+    "ssarcasm",
+    "semphasis",
+    "sthreat",
+    "shuman",
+];
+
+/// The FNV-1a offset basis: the hash of no bytes.
+pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
 /// 64-bit FNV-1a: stable across processes, platforms and crate versions.
 pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    fnv1a_extend(FNV_OFFSET, bytes)
+}
+
+/// FNV-1a of the bytes hashed into `h` followed by `bytes`: hashes a name
+/// piece by piece without building it.
+#[inline]
+pub(crate) fn fnv1a_extend(mut h: u64, bytes: &[u8]) -> u64 {
     for &b in bytes {
         h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
+        h = h.wrapping_mul(FNV_PRIME);
     }
     h
+}
+
+/// [`fnv1a_extend`] with the UTF-8 bytes of `c`.
+#[inline]
+pub(crate) fn fnv1a_extend_char(h: u64, c: char) -> u64 {
+    let mut buf = [0u8; 4];
+    fnv1a_extend(h, c.encode_utf8(&mut buf).as_bytes())
 }
 
 /// Key of a model row: the hash of a feature's name.

@@ -8,7 +8,7 @@
 //! add emphasis to an already negative message.
 
 use crate::domain::Emotion;
-use crate::score::features::for_each_text_feature;
+use crate::score::features::{SUM_FEATURES, Scope, for_each_text_feature};
 use crate::score::linear::LinearModel;
 use crate::text::cues::{CueKind, Cues, Family, Hit, at_clause_end, at_clause_start};
 
@@ -68,31 +68,6 @@ pub(crate) struct SentimentOutput {
     probs: Vec<f32>,
     buf: String,
 }
-
-/// How the models read the characters of a span.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Scope {
-    /// Inside a negation ("不是不好", "不好吃"): no n-gram features, so the
-    /// plain "不好" or "好吃" is not read; the negation-aware lexicon sums
-    /// (`sneg`, `spos`) speak for the span.
-    Negated,
-    /// A sarcasm marker ("真是谢谢你们了"): no n-gram features; the marker
-    /// speaks through the `ssarcasm` sum instead of its polite words.
-    Sarcasm,
-}
-
-/// Names of the lexicon-sum features, in [`SentimentOutput::sums`] order.
-pub(crate) const SUM_FEATURES: [&str; 9] = [
-    "sneg",
-    "spos",
-    "sanger",
-    "sanxiety",
-    "sdisappointment",
-    "ssarcasm",
-    "semphasis",
-    "sthreat",
-    "shuman",
-];
 
 /// Escalation signals with their normalized spans.
 #[derive(Clone, Debug, Default)]

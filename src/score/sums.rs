@@ -30,30 +30,14 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-use crate::score::features::{bigram_hash, feature_hash, fold, skip, span_at, unigram_hash};
+use crate::score::features::{
+    FNV_OFFSET, SUM_FEATURES, Scope, bigram_hash, feature_hash, fnv1a_extend, fnv1a_extend_char,
+    fold, skip, span_at, unigram_hash,
+};
 use crate::score::linear::{IdentityHasher, IssueModel, LANES, LinearModel};
-use crate::score::sentiment::{SUM_FEATURES, Scope};
 use crate::text::cues::Taxonomy;
 
 const ABSENT: u32 = u32::MAX;
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0100_0000_01b3;
-
-#[inline]
-fn feed(mut h: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(FNV_PRIME);
-    }
-    h
-}
-
-#[inline]
-fn feed_char(h: u64, c: char) -> u64 {
-    let mut buf = [0u8; 4];
-    feed(h, c.encode_utf8(&mut buf).as_bytes())
-}
-
 /// `sums += value × row`, four floats at a time: `Models` pads every row
 /// in `blocks`, and the sums, to whole chunks of [`LANES`].
 ///
@@ -680,7 +664,7 @@ impl Models {
                 let h = tok
                     .chars()
                     .map(fold)
-                    .fold(feed(FNV_OFFSET, b"w"), feed_char);
+                    .fold(fnv1a_extend(FNV_OFFSET, b"w"), fnv1a_extend_char);
                 self.add(h, 1.0, issue_bit, sums);
                 issue_count += 1;
             }
@@ -692,7 +676,7 @@ impl Models {
             }
             for kind in input.entity_kinds {
                 self.add(
-                    feed(feed(FNV_OFFSET, b"e"), kind.as_bytes()),
+                    fnv1a_extend(fnv1a_extend(FNV_OFFSET, b"e"), kind.as_bytes()),
                     1.0,
                     issue_bit,
                     sums,
@@ -701,7 +685,12 @@ impl Models {
             }
             for p in input.pii {
                 let kind = p.kind.as_str().as_bytes();
-                self.add(feed(feed(FNV_OFFSET, b"p"), kind), 1.0, issue_bit, sums);
+                self.add(
+                    fnv1a_extend(fnv1a_extend(FNV_OFFSET, b"p"), kind),
+                    1.0,
+                    issue_bit,
+                    sums,
+                );
                 issue_count += 1;
             }
         }
