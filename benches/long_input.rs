@@ -56,10 +56,8 @@ fn long_text(messages: &[String], bytes: usize) -> String {
 }
 
 fn engine() -> Engine {
-    let policy = Policy {
-        max_text_bytes: 2 << 20,
-        ..Policy::default()
-    };
+    let mut policy = Policy::default();
+    policy.max_text_bytes = 2 << 20;
     Engine::builder()
         .policy(policy)
         .build()
@@ -180,9 +178,10 @@ fn best_of_3(mut f: impl FnMut()) -> f64 {
 fn doubling_pass() {
     println!("\ndoubling checks (time at 2n / time at n; 2.0 is linear):");
     let engine = Engine::builder()
-        .policy(Policy {
-            max_text_bytes: MAX_TEXT_BYTES,
-            ..Policy::default()
+        .policy({
+            let mut p = Policy::default();
+            p.max_text_bytes = MAX_TEXT_BYTES;
+            p
         })
         .build()
         .expect("engine at the largest max_text_bytes");

@@ -210,11 +210,9 @@ fn run() -> Result<(), String> {
     println!("emotion floor on the Weibo tune split (threshold {best_t:.2}):");
     let (mut best_floor, mut best_score) = (0.0f32, -1.0f64);
     for floor in [0.0f32, 0.1, 0.2, 0.3, 0.4, 0.5] {
-        let policy = kefu_triage::Policy {
-            negativity_threshold: best_t,
-            emotion_floor: floor,
-            ..Default::default()
-        };
+        let mut policy = kefu_triage::Policy::default();
+        policy.negativity_threshold = best_t;
+        policy.emotion_floor = floor;
         let engine = Engine::builder()
             .lexicon_str(Lexicon::SentimentModel, &neg_path, &neg_model.text)
             .lexicon_str(Lexicon::EmotionModel, &emo_path, &emo_model.text)

@@ -99,6 +99,7 @@ impl Severity {
 /// assert_eq!((f.category.as_str(), f.severity), ("absolute", Severity::High));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
 pub struct AdFinding {
     /// The matched entry of the ad-terms file, normalized.
     pub term: String,
@@ -125,6 +126,7 @@ pub struct AdFinding {
 /// assert!(json.starts_with(r#"{"findings":[{"term":"保本保息","category":"finance_guarantee""#));
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ReplyScreen {
     /// The findings, sorted by `start`, never overlapping.
     pub findings: Vec<AdFinding>,

@@ -15,6 +15,7 @@ use crate::queue::snapshot::QueueSnapshot;
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Customer {
     /// The business's id for the customer; used for stable A/B assignment.
     pub id: String,
@@ -60,6 +61,7 @@ impl Customer {
 /// assert_eq!(q.text, "我的快递到哪了");
 /// ```
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Inquiry<'a> {
     /// The customer's raw message.
     pub text: &'a str,

@@ -167,28 +167,14 @@ fn personal_data_is_masked_everywhere() {
 
 #[test]
 fn wait_estimate_from_the_snapshot() {
-    let snap = QueueSnapshot {
-        dedicated_online: 0,
-        promotion: false,
-        groups: vec![GroupState {
-            skill_group: "logistics".into(),
-            agents_online: 4,
-            agents_busy: 4,
-            aht_seconds: 240.0,
-            arrivals_per_hour: 60.0,
-            patience_seconds: None,
-            waiting: vec![
-                Waiting {
-                    priority: 3,
-                    count: 3,
-                },
-                Waiting {
-                    priority: 9,
-                    count: 1,
-                },
-            ],
-        }],
-    };
+    let mut group = GroupState::new("logistics");
+    group.agents_online = 4;
+    group.agents_busy = 4;
+    group.aht_seconds = 240.0;
+    group.arrivals_per_hour = 60.0;
+    group.waiting = vec![Waiting::new(3, 3), Waiting::new(9, 1)];
+    let mut snap = QueueSnapshot::default();
+    snap.groups.push(group);
     let q = Inquiry::new("快递到哪了")
         .customer(Customer::new("r").tier(Tier::Returning))
         .industry(Industry::Electronics)
@@ -303,10 +289,8 @@ fn sample_inquiries_all_triage() {
 
 #[test]
 fn mask_style_is_chosen_by_policy() {
-    let policy = Policy {
-        mask_style: kefu_triage::pii::MaskStyle::Partial,
-        ..Policy::default()
-    };
+    let mut policy = Policy::default();
+    policy.mask_style = kefu_triage::pii::MaskStyle::Partial;
     let engine = Engine::builder().policy(policy).build().unwrap();
     let d = engine.triage(&Inquiry::new("我电话13812345678，快递到哪了"));
     assert_eq!(d.masked_text, "我电话138****5678，快递到哪了");

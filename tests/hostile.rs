@@ -15,9 +15,10 @@ fn rendered(d: &kefu_triage::Decision) -> String {
 fn the_cut_never_leaves_the_start_of_a_number() {
     let limit = 64;
     let engine = Engine::builder()
-        .policy(Policy {
-            max_text_bytes: limit,
-            ..Policy::default()
+        .policy({
+            let mut p = Policy::default();
+            p.max_text_bytes = limit;
+            p
         })
         .build()
         .expect("engine");

@@ -13,18 +13,16 @@ use serde_json::Value;
 static ENGINE: LazyLock<Engine> = LazyLock::new(Engine::default);
 
 fn group(name: &str, online: u32, busy: u32, aht: f64, waiting: &[(u8, u32)]) -> GroupState {
-    GroupState {
-        skill_group: name.into(),
-        agents_online: online,
-        agents_busy: busy,
-        aht_seconds: aht,
-        arrivals_per_hour: 60.0,
-        patience_seconds: None,
-        waiting: waiting
-            .iter()
-            .map(|&(priority, count)| Waiting { priority, count })
-            .collect(),
-    }
+    let mut g = GroupState::new(name);
+    g.agents_online = online;
+    g.agents_busy = busy;
+    g.aht_seconds = aht;
+    g.arrivals_per_hour = 60.0;
+    g.waiting = waiting
+        .iter()
+        .map(|&(priority, count)| Waiting::new(priority, count))
+        .collect();
+    g
 }
 
 /// Named snapshots the scenario file refers to.
@@ -55,11 +53,9 @@ fn snapshot(name: &str) -> QueueSnapshot {
         .map(|g| group(g, online, online, aht, &[(3, n)]))
         .collect()
     };
-    let mut snap = QueueSnapshot {
-        dedicated_online: 2,
-        promotion: false,
-        groups: every(10, 180.0, 3),
-    };
+    let mut snap = QueueSnapshot::default();
+    snap.dedicated_online = 2;
+    snap.groups = every(10, 180.0, 3);
     match name {
         "demo" => {}
         "no_dedicated" => snap.dedicated_online = 0,
@@ -222,7 +218,7 @@ proptest! {
         for g in &mut snap.groups {
             g.agents_online = online;
             g.agents_busy = online;
-            g.waiting = vec![Waiting { priority: 3, count: n }, Waiting { priority: 6, count: n / 3 }];
+            g.waiting = vec![Waiting::new(3, n), Waiting::new(6, n / 3)];
         }
         let q = |tier| Inquiry::new(&text).customer(Customer::new("x").tier(tier)).queue(&snap).industry(Industry::Electronics);
         let vip = ENGINE.triage(&q(Tier::Vip));
@@ -240,7 +236,7 @@ proptest! {
             for g in &mut snap.groups {
                 g.agents_online = online;
                 g.agents_busy = online;
-                g.waiting = vec![Waiting { priority: 3, count: n }];
+                g.waiting = vec![Waiting::new(3, n)];
             }
             let d = ENGINE.triage(&Inquiry::new("这款耳机有白色的吗").customer(Customer::new("w").tier(Tier::Returning)).industry(Industry::Electronics).queue(&snap));
             d.wait.map_or(0, |w| w.high_seconds)
@@ -325,13 +321,11 @@ fn disabled_channels_are_never_chosen() {
 #[test]
 fn variants_are_stable_and_recorded() {
     let mut policy = Policy::default();
-    let mut overrides = serde_json::Map::new();
-    overrides.insert("escalate_negativity".into(), serde_json::json!(0.6));
-    policy.variants.push(Variant {
-        name: "gray_5pct".into(),
-        percent: 5.0,
-        overrides,
-    });
+    let mut variant = Variant::new("gray_5pct", 5.0);
+    variant
+        .overrides
+        .insert("escalate_negativity".into(), serde_json::json!(0.6));
+    policy.variants.push(variant);
     let engine = Engine::builder().policy(policy.clone()).build().unwrap();
     let mut in_variant = 0;
     for i in 0..2000 {
@@ -431,15 +425,12 @@ fn policy_files_validate_with_file_line_and_field() {
 #[test]
 fn variant_overrides_reach_masking_and_sentiment() {
     let mut policy = Policy::default();
-    let mut overrides = serde_json::Map::new();
+    let mut variant = Variant::new("all", 100.0);
+    let overrides = &mut variant.overrides;
     overrides.insert("mask_style".into(), serde_json::json!("partial"));
     overrides.insert("negativity_threshold".into(), serde_json::json!(0.999));
     overrides.insert("emotion_floor".into(), serde_json::json!(1.0));
-    policy.variants.push(Variant {
-        name: "all".into(),
-        percent: 100.0,
-        overrides,
-    });
+    policy.variants.push(variant);
     let base = Engine::default();
     let variant = Engine::builder().policy(policy).build().unwrap();
     let q = Inquiry::new("什么破服务，气死我了！电话13812345678").customer(Customer::new("c1"));

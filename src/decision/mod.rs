@@ -11,6 +11,7 @@ use crate::domain::{Channel, Emotion, IssueLabel, Lane};
 /// Every span in it is a byte range of the raw inquiry text. Its `Debug`,
 /// `Display` and serde forms carry the masked text, never the raw one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Decision {
     /// The issue type.
     pub issue: IssueAssessment,
@@ -158,6 +159,7 @@ impl Route {
 
 /// The issue type and how sure the classifier is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IssueAssessment {
     /// The chosen label (`other` when the classifier abstains).
     pub label: IssueLabel,
@@ -181,6 +183,7 @@ impl IssueAssessment {
 
 /// A label with its probability.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LabelScore {
     /// The label.
     pub label: IssueLabel,
@@ -190,6 +193,7 @@ pub struct LabelScore {
 
 /// How negative the customer is.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SentimentAssessment {
     /// Probability-like negativity in 0..=1.
     pub negativity: f32,
@@ -203,6 +207,7 @@ pub struct SentimentAssessment {
 
 /// Flags raised while triaging.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Flags {
     /// The customer asked for a human (转人工 …).
     pub human_requested: bool,
@@ -222,6 +227,7 @@ pub struct Flags {
 
 /// Where the inquiry goes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Route {
     /// AI assistant, human or dedicated agent.
     pub lane: Lane,
@@ -242,6 +248,7 @@ pub struct Route {
 
 /// A wait estimate, as a range with the queue position.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct WaitEstimate {
     /// Contacts of equal or higher priority ahead.
     pub position: u32,
@@ -255,6 +262,7 @@ pub struct WaitEstimate {
 
 /// Personal data found in the inquiry (its kind and where; not its value).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct PiiFound {
     /// `phone`, `id_card`, `bank_card`, `email`, …
     pub kind: String,
@@ -266,6 +274,7 @@ pub struct PiiFound {
 
 /// An entity extracted from the inquiry.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct Entity {
     /// `order_number`, `tracking_number`, `product_model` or `amount`.
     pub kind: String,
@@ -282,6 +291,7 @@ pub struct Entity {
 
 /// A rule that fired and the evidence behind it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Reason {
     /// The rule, e.g. `human_request`, `negativity`, `lane_default`.
     pub rule: Rule,
@@ -293,6 +303,7 @@ pub struct Reason {
 
 /// A span of the raw text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct Evidence {
     /// Byte start in the raw text.
     pub start: usize,

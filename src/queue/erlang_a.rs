@@ -69,6 +69,7 @@ impl BetaChain {
 /// assert!((m.p_abandon - q / 120.0 / (720.0 / 3600.0)).abs() < 1e-9);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ErlangA {
     /// Arrival rate λ per second (after sanitising).
     pub arrivals_per_s: f64,

@@ -143,6 +143,7 @@ pub(super) fn erlang_c_service_level(p_wait: f64, a: f64, c: f64, aht: f64, with
 /// assert!((m.mean_wait_s.unwrap() - 1.0).abs() < 1e-12);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ErlangC {
     /// Arrival rate λ per second (after sanitising).
     pub arrivals_per_s: f64,

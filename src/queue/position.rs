@@ -36,6 +36,7 @@ pub(super) const EXACT_ERLANG_SHAPE_MAX: f64 = 64.0;
 /// assert!(e.low_s < e.mean_s && e.mean_s < e.high_s);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WaitRange {
     /// Expected wait in seconds.
     pub mean_s: f64,

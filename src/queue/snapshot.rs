@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct QueueSnapshot {
     /// Dedicated agents (专属管家) online now.
     pub dedicated_online: u32,
@@ -37,6 +38,7 @@ impl QueueSnapshot {
 /// One skill group's state.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GroupState {
     /// The skill group's name, as in the taxonomy and policy.
     pub skill_group: String,
@@ -55,6 +57,26 @@ pub struct GroupState {
 }
 
 impl GroupState {
+    /// A group with nobody online and nobody waiting; set the fields the
+    /// service knows.
+    ///
+    /// ```
+    /// use kefu_triage::{GroupState, Waiting};
+    /// let mut g = GroupState::new("returns_line");
+    /// g.agents_online = 4;
+    /// g.agents_busy = 4;
+    /// g.aht_seconds = 180.0;
+    /// g.waiting = vec![Waiting::new(3, 5)];
+    /// assert_eq!(g.ahead_of(3), 5);
+    /// assert_eq!(g.agents_free(), 0);
+    /// ```
+    pub fn new(skill_group: impl Into<String>) -> GroupState {
+        GroupState {
+            skill_group: skill_group.into(),
+            ..GroupState::default()
+        }
+    }
+
     /// Contacts waiting with priority equal to or higher than `priority`:
     /// the ones who will be served first.
     pub fn ahead_of(&self, priority: u8) -> u32 {
@@ -73,9 +95,17 @@ impl GroupState {
 /// Contacts waiting at one priority.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Waiting {
     /// Priority (higher is served first).
     pub priority: u8,
     /// How many are waiting.
     pub count: u32,
+}
+
+impl Waiting {
+    /// `count` contacts waiting at `priority`.
+    pub fn new(priority: u8, count: u32) -> Waiting {
+        Waiting { priority, count }
+    }
 }

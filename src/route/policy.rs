@@ -25,6 +25,7 @@ pub const POLICY_FORMAT: &str = "kefu-triage policy v1";
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Policy {
     /// Must be `"kefu-triage policy v1"`, and must be present: a file
     /// without it (an empty file, `{}`) is an error, not the shipped policy.
@@ -90,6 +91,7 @@ pub struct Policy {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Aging {
     /// A waiting contact gains one priority level per this many seconds
     /// (1–86,400).
@@ -102,6 +104,7 @@ pub struct Aging {
 /// Where a skill group overflows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Overflow {
     /// The fallback skill group.
     pub to: String,
@@ -110,9 +113,20 @@ pub struct Overflow {
     pub after_seconds: u32,
 }
 
+impl Overflow {
+    /// Overflow to `to` when the estimated wait exceeds `after_seconds`.
+    pub fn new(to: impl Into<String>, after_seconds: u32) -> Overflow {
+        Overflow {
+            to: to.into(),
+            after_seconds,
+        }
+    }
+}
+
 /// A gray-release or A/B variant of the policy.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Variant {
     /// The name recorded in decisions.
     pub name: String,
@@ -122,9 +136,30 @@ pub struct Variant {
     pub overrides: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Variant {
+    /// A variant for `percent` of customers with no overrides yet.
+    ///
+    /// ```
+    /// use kefu_triage::{Policy, Variant};
+    /// let mut v = Variant::new("gray_threshold", 5.0);
+    /// v.overrides.insert("escalate_negativity".into(), 0.6.into());
+    /// let mut policy = Policy::default();
+    /// policy.variants.push(v);
+    /// assert!(kefu_triage::Engine::builder().policy(policy).build().is_ok());
+    /// ```
+    pub fn new(name: impl Into<String>, percent: f32) -> Variant {
+        Variant {
+            name: name.into(),
+            percent,
+            overrides: serde_json::Map::new(),
+        }
+    }
+}
+
 /// Specialist skill groups used by the rules.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Groups {
     /// VIPs when no dedicated agent is online.
     pub vip_queue: String,
@@ -141,6 +176,7 @@ pub struct Groups {
 /// The priority each rule gives.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Priorities {
     /// The AI lane.
     pub ai: u8,
@@ -165,6 +201,7 @@ pub struct Priorities {
 /// One industry's profile.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct IndustryProfile {
     /// Channels never offered in this industry.
     pub disabled_channels: Vec<Channel>,
@@ -439,7 +476,7 @@ impl Policy {
     /// ```
     /// use kefu_triage::{Policy, Variant};
     /// let mut p = Policy::default();
-    /// p.variants.push(Variant { name: "new_routing".into(), percent: 5.0, overrides: Default::default() });
+    /// p.variants.push(Variant::new("new_routing", 5.0));
     /// let hits = (0..10_000).filter(|i| p.variant_for(&format!("u{i}")).is_some()).count();
     /// assert!((400..600).contains(&hits), "{hits}");
     /// assert_eq!(p.variant_for("u42"), p.variant_for("u42"));

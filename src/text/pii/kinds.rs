@@ -110,6 +110,8 @@ impl PiiKind {
 /// det.find_pii("邮箱zs@qq.com", &mut out);
 /// assert_eq!(out, [PiiMatch { kind: PiiKind::Email, start: 6, end: 15 }]);
 /// ```
+// Not `#[non_exhaustive]`: a span is a kind and two offsets, and callers
+// build them for `mask_into`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PiiMatch {
     /// What was found.
@@ -183,6 +185,7 @@ impl EntityKind {
 /// assert_eq!((out[0].start, out[0].end), (6, 21));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct EntityMatch {
     /// What was found.
     pub kind: EntityKind,
