@@ -96,211 +96,326 @@ impl FiredList {
     }
 }
 
+/// What every rule reads: the policy, the inquiry and its assessment.
+struct Ctx<'p, 'q> {
+    policy: &'p Policy,
+    profile: &'p crate::route::policy::IndustryProfile,
+    inquiry: &'q Inquiry<'q>,
+    assessed: &'q Assessed<'q>,
+    label_name: &'p str,
+    /// The skill group of the issue label in the inquiry's industry.
+    issue_group: &'p str,
+    vip: bool,
+    /// A dedicated agent is online, or the caller gave no queue state.
+    dedicated_available: bool,
+}
+
+impl<'p> Ctx<'p, '_> {
+    /// Where "a human" is for this customer: for a VIP, the dedicated agent
+    /// (or the VIP queue when none is online), else `group`.
+    fn human(&self, group: &'p str) -> (Lane, &'p str) {
+        if self.vip && self.dedicated_available {
+            (Lane::Dedicated, "dedicated")
+        } else if self.vip {
+            (Lane::Human, &self.policy.groups.vip_queue)
+        } else {
+            (Lane::Human, group)
+        }
+    }
+}
+
+/// The route as the rules build it: the lane and group of the first rule
+/// that decides, and the highest priority any fired rule gives.
+struct Outcome<'p> {
+    decided: Option<(Lane, &'p str)>,
+    priority: u8,
+}
+
+impl<'p> Outcome<'p> {
+    /// Records a rule's choice unless an earlier rule decided, and its
+    /// priority.
+    fn decide(&mut self, choice: (Lane, &'p str), priority: u8) {
+        self.decided.get_or_insert(choice);
+        self.priority = self.priority.max(priority);
+    }
+}
+
 /// Rules 1–8 for one inquiry: fills `out`'s lane, channel, skill group and
 /// priority (reusing its buffers) and records every rule that fired.
 pub(crate) fn route(
     policy: &Policy,
     taxonomy: &Taxonomy,
     inquiry: &Inquiry<'_>,
-    a: &Assessed<'_>,
+    assessed: &Assessed<'_>,
     fired: &mut FiredList,
     out: &mut Route,
 ) {
-    let p = &policy.priority;
-    let profile = policy.profile(inquiry.industry);
-    let label_name = taxonomy.entries[a.label].label.as_str();
-    let issue_group = skill_group(policy, taxonomy, inquiry.industry, a.label);
-    let s = a.signals;
-    let mut priority = 0u8;
-    // (lane, group) chosen by the first rule that decides.
-    let mut decided: Option<(Lane, &str)> = None;
-    let vip = inquiry.customer.tier == Tier::Vip;
-    let dedicated_available = inquiry.queue.is_none_or(|q| q.dedicated_online > 0);
-    // For a VIP, "a human" means the dedicated agent (or the VIP queue).
-    let human = |group| -> (Lane, &str) {
-        if vip && dedicated_available {
-            (Lane::Dedicated, "dedicated")
-        } else if vip {
-            (Lane::Human, &policy.groups.vip_queue)
-        } else {
-            (Lane::Human, group)
-        }
+    let ctx = Ctx {
+        policy,
+        profile: policy.profile(inquiry.industry),
+        inquiry,
+        assessed,
+        label_name: taxonomy.entries[assessed.label].label.as_str(),
+        issue_group: skill_group(policy, taxonomy, inquiry.industry, assessed.label),
+        vip: inquiry.customer.tier == Tier::Vip,
+        dedicated_available: inquiry.queue.is_none_or(|q| q.dedicated_online > 0),
     };
+    let mut outcome = Outcome {
+        decided: None,
+        priority: 0,
+    };
+    human_request(&ctx, fired, &mut outcome);
+    high_risk(&ctx, fired, &mut outcome);
+    vip(&ctx, fired, &mut outcome);
+    negativity(&ctx, fired, &mut outcome);
+    repeat_contact(&ctx, fired, &mut outcome);
+    low_confidence(&ctx, fired, &mut outcome);
+    let (lane, group) = lane_default(&ctx, fired, &mut outcome);
+    let (lane, channel) = industry_channels(&ctx, fired, &mut outcome, lane, group);
+    let priority = if lane == Lane::Ai {
+        policy.priority.ai
+    } else {
+        outcome.priority
+    };
+    out.lane = lane;
+    out.channel = channel;
+    out.skill_group.clear();
+    out.skill_group.push_str(if group.is_empty() {
+        ctx.issue_group
+    } else {
+        group
+    });
+    out.priority = priority.min(9);
+}
 
-    // Rule 1: an explicit request for a human.
-    if !s.human_request.is_empty() {
-        fired.fire(
-            Rule::HumanRequest,
-            format_args!("customer asked for a human agent"),
-            &s.human_request,
-        );
-        decided.get_or_insert_with(|| human(issue_group));
-        priority = priority.max(p.human_request);
+/// Rule 1: an explicit request for a human.
+fn human_request<'p>(ctx: &Ctx<'p, '_>, fired: &mut FiredList, outcome: &mut Outcome<'p>) {
+    let spans = &ctx.assessed.signals.human_request;
+    if spans.is_empty() {
+        return;
     }
+    fired.fire(
+        Rule::HumanRequest,
+        format_args!("customer asked for a human agent"),
+        spans,
+    );
+    outcome.decide(
+        ctx.human(ctx.issue_group),
+        ctx.policy.priority.human_request,
+    );
+}
 
-    // Rule 2: high risk goes to a specialist group, VIP or not.
-    let risky_label = !a.abstained && policy.high_risk_labels.iter().any(|l| l == label_name);
+/// A high risk found by rule 2: what, the specialist group, the evidence.
+type Risk<'p, 'q> = (&'static str, &'p str, &'q [(u32, u32)]);
+
+/// Rule 2: high risk goes to a specialist group, VIP or not.
+fn high_risk<'p, 'q>(ctx: &Ctx<'p, 'q>, fired: &mut FiredList, outcome: &mut Outcome<'p>) {
+    let (policy, assessed, signals) = (ctx.policy, ctx.assessed, ctx.assessed.signals);
+    let risky_label =
+        !assessed.abstained && policy.high_risk_labels.iter().any(|l| l == ctx.label_name);
     let angry_complaint = policy.angry_complaint_is_high_risk
-        && label_name == "complaint"
-        && a.emotion == Emotion::Anger;
-    // (what, specialist group, evidence)
-    type Risk<'a> = (&'a str, &'a str, &'a [(u32, u32)]);
+        && ctx.label_name == "complaint"
+        && assessed.emotion == Emotion::Anger;
     // One entry per kind at most: a fixed array, not a Vec.
-    let mut risks: [Risk<'_>; 6] = [("", "", &[]); 6];
-    let mut n = 0;
-    macro_rules! risk {
-        ($r:expr) => {{
-            risks[n] = $r;
-            n += 1;
+    let mut risks: [Risk<'p, 'q>; 6] = [("", "", &[]); 6];
+    let mut count = 0;
+    macro_rules! add {
+        ($risk:expr) => {{
+            risks[count] = $risk;
+            count += 1;
         }};
     }
     if risky_label {
-        risk!(("high-risk issue type", issue_group, a.issue_spans));
+        add!((
+            "high-risk issue type",
+            ctx.issue_group,
+            assessed.issue_spans
+        ));
     }
-    if !s.minor.is_empty() {
-        risk!(("a minor is involved", &policy.groups.minor, &s.minor));
+    if !signals.minor.is_empty() {
+        add!(("a minor is involved", &policy.groups.minor, &signals.minor));
     }
-    if !s.privacy.is_empty() {
-        risk!(("privacy matter", &policy.groups.privacy, &s.privacy));
+    if !signals.privacy.is_empty() {
+        add!(("privacy matter", &policy.groups.privacy, &signals.privacy));
     }
-    if !s.safety.is_empty() {
-        let group = profile
+    if !signals.safety.is_empty() {
+        let group = ctx
+            .profile
             .safety_group
             .as_deref()
             .unwrap_or(&policy.groups.safety);
-        risk!(("safety matter", group, &s.safety));
+        add!(("safety matter", group, &signals.safety));
     }
-    if !s.threat.is_empty() {
-        risk!((
+    if !signals.threat.is_empty() {
+        add!((
             "legal, regulator or media threat",
             &policy.groups.threat,
-            &s.threat,
+            &signals.threat,
         ));
     }
     if angry_complaint {
-        risk!(("angry complaint", issue_group, a.sentiment_spans));
+        add!(("angry complaint", ctx.issue_group, assessed.sentiment_spans));
     }
-    let risk = &risks[..n];
-    if let Some(&(_, group, _)) = risk.first() {
-        fired.fire_with(
-            Rule::HighRisk,
-            risk.iter().flat_map(|r| r.2.iter().copied()),
-            |d| {
-                for (i, r) in risk.iter().enumerate() {
-                    if i > 0 {
-                        d.push_str("; ");
-                    }
-                    d.push_str(r.0);
+    let found = &risks[..count];
+    let Some(&(_, group, _)) = found.first() else {
+        return;
+    };
+    fired.fire_with(
+        Rule::HighRisk,
+        found.iter().flat_map(|r| r.2.iter().copied()),
+        |detail| {
+            for (i, r) in found.iter().enumerate() {
+                if i > 0 {
+                    detail.push_str("; ");
                 }
-            },
-        );
-        if decided.is_none_or(|d| d.0 != Lane::Human || vip) {
-            // A specialist outranks a generic human choice made by rule 1.
-            decided = Some((Lane::Human, group));
-        }
-        priority = priority.max(p.high_risk);
+                detail.push_str(r.0);
+            }
+        },
+    );
+    if outcome
+        .decided
+        .is_none_or(|d| d.0 != Lane::Human || ctx.vip)
+    {
+        // A specialist outranks a generic human choice made by rule 1.
+        outcome.decided = Some((Lane::Human, group));
     }
+    outcome.priority = outcome.priority.max(policy.priority.high_risk);
+}
 
-    // Rule 3: VIPs.
-    if vip {
-        let detail = if dedicated_available {
-            "VIP: dedicated agent"
-        } else {
-            "VIP: no dedicated agent online, VIP queue"
-        };
-        fired.fire(Rule::Vip, format_args!("{detail}"), &[]);
-        decided.get_or_insert_with(|| human(issue_group));
-        priority = priority.max(p.vip);
+/// Rule 3: VIPs.
+fn vip<'p>(ctx: &Ctx<'p, '_>, fired: &mut FiredList, outcome: &mut Outcome<'p>) {
+    if !ctx.vip {
+        return;
     }
+    let detail = if ctx.dedicated_available {
+        "VIP: dedicated agent"
+    } else {
+        "VIP: no dedicated agent online, VIP queue"
+    };
+    fired.fire(Rule::Vip, format_args!("{detail}"), &[]);
+    outcome.decide(ctx.human(ctx.issue_group), ctx.policy.priority.vip);
+}
 
-    // Rule 4: strong negativity; priority rises with intensity.
-    let escalate = profile
+/// Rule 4: strong negativity; the priority rises with intensity.
+fn negativity<'p>(ctx: &Ctx<'p, '_>, fired: &mut FiredList, outcome: &mut Outcome<'p>) {
+    let (policy, negativity) = (ctx.policy, ctx.assessed.negativity);
+    let escalate = ctx
+        .profile
         .escalate_negativity
         .unwrap_or(policy.escalate_negativity);
-    if a.negativity >= escalate {
-        let span = (1.0 - escalate).max(1e-3);
-        let t = ((a.negativity - escalate) / span).clamp(0.0, 1.0);
-        let prio = p.negativity_min as f32 + t * (p.negativity_max - p.negativity_min) as f32;
-        // This rule and rule 6 fire for 36% of the bench corpus's
-        // inquiries: written without `core::fmt`, which cost ~790
-        // instructions per reason (callgrind; route 10.8 M → 8.2 M).
-        fired.fire_with(Rule::Negativity, a.sentiment_spans.iter().copied(), |d| {
-            d.push_str("negativity ");
-            Fixed2(a.negativity).push_to(d);
-            d.push_str(" ≥ ");
-            Fixed2(escalate).push_to(d);
-        });
-        decided.get_or_insert_with(|| human(issue_group));
-        priority = priority.max(prio.round() as u8);
+    if negativity < escalate {
+        return;
     }
+    let prio = &policy.priority;
+    let range = (1.0 - escalate).max(1e-3);
+    let intensity = ((negativity - escalate) / range).clamp(0.0, 1.0);
+    let priority =
+        prio.negativity_min as f32 + intensity * (prio.negativity_max - prio.negativity_min) as f32;
+    // This rule and rule 6 fire for 36% of the bench corpus's inquiries:
+    // written without `core::fmt`, which costs ~790 instructions per reason
+    // (callgrind).
+    fired.fire_with(
+        Rule::Negativity,
+        ctx.assessed.sentiment_spans.iter().copied(),
+        |detail| {
+            detail.push_str("negativity ");
+            Fixed2(negativity).push_to(detail);
+            detail.push_str(" ≥ ");
+            Fixed2(escalate).push_to(detail);
+        },
+    );
+    outcome.decide(ctx.human(ctx.issue_group), priority.round() as u8);
+}
 
-    // Rule 5: repeat contact.
-    if inquiry.customer.prior_contacts >= policy.repeat_contacts {
-        fired.fire(
-            Rule::RepeatContact,
-            format_args!(
-                "{} prior contacts within {} days (≥ {})",
-                inquiry.customer.prior_contacts, policy.repeat_window_days, policy.repeat_contacts
-            ),
-            &[],
-        );
-        decided.get_or_insert_with(|| human(issue_group));
-        priority = priority.max(p.repeat_contact);
+/// Rule 5: repeat contact.
+fn repeat_contact<'p>(ctx: &Ctx<'p, '_>, fired: &mut FiredList, outcome: &mut Outcome<'p>) {
+    let (policy, prior) = (ctx.policy, ctx.inquiry.customer.prior_contacts);
+    if prior < policy.repeat_contacts {
+        return;
     }
+    fired.fire(
+        Rule::RepeatContact,
+        format_args!(
+            "{} prior contacts within {} days (≥ {})",
+            prior, policy.repeat_window_days, policy.repeat_contacts
+        ),
+        &[],
+    );
+    outcome.decide(ctx.human(ctx.issue_group), policy.priority.repeat_contact);
+}
 
-    // Rule 6: the classifier is unsure; the AI should not guess.
-    if a.abstained {
-        fired.fire_with(Rule::LowConfidence, [], |d| {
-            d.push_str("issue confidence ");
-            Fixed2(a.confidence).push_to(d);
-            d.push_str(" below ");
-            Fixed2(policy.confidence_threshold).push_to(d);
-            d.push_str(" or too close to the runner-up");
-        });
-        decided.get_or_insert_with(|| human(issue_group));
-        priority = priority.max(p.low_confidence);
+/// Rule 6: the classifier is unsure; the AI should not guess.
+fn low_confidence<'p>(ctx: &Ctx<'p, '_>, fired: &mut FiredList, outcome: &mut Outcome<'p>) {
+    if !ctx.assessed.abstained {
+        return;
     }
+    fired.fire_with(Rule::LowConfidence, [], |detail| {
+        detail.push_str("issue confidence ");
+        Fixed2(ctx.assessed.confidence).push_to(detail);
+        detail.push_str(" below ");
+        Fixed2(ctx.policy.confidence_threshold).push_to(detail);
+        detail.push_str(" or too close to the runner-up");
+    });
+    outcome.decide(
+        ctx.human(ctx.issue_group),
+        ctx.policy.priority.low_confidence,
+    );
+}
 
-    // Rule 7: the lane's default.
-    let (mut lane, mut group) = match decided {
-        Some(d) => d,
-        None => {
-            let d = match inquiry.customer.tier {
-                Tier::New => (Lane::Ai, issue_group),
-                Tier::Returning => (Lane::Human, issue_group),
-                Tier::Vip => human(issue_group),
-            };
-            // Fires for most inquiries: written without `core::fmt`.
-            fired.fire_with(Rule::LaneDefault, [], |t| {
-                t.push_str(inquiry.customer.tier.as_str());
-                t.push_str(" customer → ");
-                t.push_str(d.0.as_str());
-            });
-            if d.0 != Lane::Ai {
-                priority = priority.max(p.lane_default);
-            }
-            d
-        }
+/// Rule 7: the lane's default, when no earlier rule decided.
+fn lane_default<'p>(
+    ctx: &Ctx<'p, '_>,
+    fired: &mut FiredList,
+    outcome: &mut Outcome<'p>,
+) -> (Lane, &'p str) {
+    if let Some(decided) = outcome.decided {
+        return decided;
+    }
+    let tier = ctx.inquiry.customer.tier;
+    let choice = match tier {
+        Tier::New => (Lane::Ai, ctx.issue_group),
+        Tier::Returning => (Lane::Human, ctx.issue_group),
+        Tier::Vip => ctx.human(ctx.issue_group),
     };
+    // Fires for most inquiries: written without `core::fmt`.
+    fired.fire_with(Rule::LaneDefault, [], |detail| {
+        detail.push_str(tier.as_str());
+        detail.push_str(" customer → ");
+        detail.push_str(choice.0.as_str());
+    });
+    if choice.0 != Lane::Ai {
+        outcome.priority = outcome.priority.max(ctx.policy.priority.lane_default);
+    }
+    choice
+}
 
-    // Rule 8: the industry profile's channels.
+/// Rule 8: the industry profile's channels. A disabled AI assistant hands
+/// the inquiry to a human; a human lane gets the first channel the profile
+/// allows (a callback or ticket first when nobody in `group` is online).
+fn industry_channels(
+    ctx: &Ctx<'_, '_>,
+    fired: &mut FiredList,
+    outcome: &mut Outcome<'_>,
+    lane: Lane,
+    group: &str,
+) -> (Lane, Channel) {
+    let (profile, industry) = (ctx.profile, ctx.inquiry.industry);
+    let mut lane = lane;
     if lane == Lane::Ai && !profile.allows(Channel::AiAssistant) {
         fired.fire(
             Rule::IndustryProfile,
-            format_args!(
-                "{}: AI assistant disabled, human takes it",
-                inquiry.industry
-            ),
+            format_args!("{industry}: AI assistant disabled, human takes it"),
             &[],
         );
         lane = Lane::Human;
-        priority = priority.max(p.lane_default);
+        outcome.priority = outcome.priority.max(ctx.policy.priority.lane_default);
     }
     let channel = match lane {
         Lane::Ai => Channel::AiAssistant,
         Lane::Dedicated => Channel::DedicatedAgent,
         Lane::Human => {
-            let open = inquiry
+            let open = ctx
+                .inquiry
                 .queue
                 .and_then(|q| q.group(group))
                 .is_none_or(|g| g.agents_online > 0);
@@ -333,27 +448,14 @@ pub(crate) fn route(
             } else if chosen != Channel::HumanChat {
                 fired.fire(
                     Rule::IndustryProfile,
-                    format_args!(
-                        "{}: human chat disabled, offering {chosen}",
-                        inquiry.industry
-                    ),
+                    format_args!("{industry}: human chat disabled, offering {chosen}"),
                     &[],
                 );
             }
             chosen
         }
     };
-    if lane == Lane::Ai {
-        priority = p.ai;
-    }
-    if group.is_empty() {
-        group = issue_group;
-    }
-    out.lane = lane;
-    out.channel = channel;
-    out.skill_group.clear();
-    out.skill_group.push_str(group);
-    out.priority = priority.min(9);
+    (lane, channel)
 }
 
 #[cfg(test)]
