@@ -47,7 +47,7 @@ mod tests {
         }
     }
 
-    /// Freshly parsed copies of the shipped models (not the fused table).
+    /// Freshly parsed copies of the shipped models (not the scoring table).
     struct FreshModels {
         issue: IssueModel,
         negativity: LinearModel,
@@ -66,7 +66,7 @@ mod tests {
 
     static ENGINE: std::sync::LazyLock<Engine> = std::sync::LazyLock::new(Engine::default);
 
-    /// Equal up to float rounding (the fused pass adds in another order,
+    /// Equal up to float rounding (the one-pass scoring adds in another order,
     /// and merged bigram rows hold a precomputed sum); `b` may be padded
     /// with zeros.
     fn close(a: &[f32], b: &[f32]) -> bool {
@@ -77,10 +77,10 @@ mod tests {
             && b[a.len()..].iter().all(|&p| p == 0.0)
     }
 
-    /// Checks the fused pass over `text` against the string features the
+    /// Checks the one-pass scoring over `text` against the string features the
     /// models were trained on, and its fixed-size path against the
     /// general one; returns the issue sums from the model files.
-    fn check_fused(text: &str) -> Vec<f32> {
+    fn check_one_pass(text: &str) -> Vec<f32> {
         let (engine, fresh) = (&*ENGINE, &*FRESH);
         let mut s = engine.scratch();
         for stage in [Stage::Normalize, Stage::Mask, Stage::Scan, Stage::Classify] {
@@ -103,7 +103,7 @@ mod tests {
         for (f, v) in &features {
             fresh.negativity.add_feature(f, *v, &mut want);
         }
-        // The fused pass keeps the difference of the two classes.
+        // The one-pass scoring keeps the difference of the two classes.
         let (diff, got) = (want[1] - want[0], s.sums.sentiment[1] - s.sums.sentiment[0]);
         assert!(
             (diff - got).abs() <= 1e-4 * diff.abs().max(1.0),
@@ -142,11 +142,11 @@ mod tests {
         issue_want
     }
 
-    /// The fused pass gives the sums of the string features the models
+    /// The one-pass scoring gives the sums of the string features the models
     /// were trained on, looked up in freshly parsed copies of the model
-    /// files (not the fused table).
+    /// files (not the scoring table).
     #[test]
-    fn fused_scoring_matches_the_training_features() {
+    fn one_pass_scoring_matches_the_training_features() {
         assert_eq!(
             crate::score::features::feature_hash("b快递"),
             crate::score::features::bigram_hash('快', '递')
@@ -161,7 +161,7 @@ mod tests {
             "没有不满意，挺好的",
         ];
         for text in texts {
-            let issue_sums = check_fused(text);
+            let issue_sums = check_one_pass(text);
             if !text.is_empty() {
                 assert!(
                     issue_sums.iter().any(|&w| w != 0.0),
@@ -178,7 +178,7 @@ mod tests {
         /// personal data, digits, emoji, Latin, spacing and punctuation,
         /// at every position relative to the bigrams.
         #[test]
-        fn fused_scoring_matches_on_generated_messages(
+        fn one_pass_scoring_matches_on_generated_messages(
             pieces in proptest::collection::vec(
                 proptest::prop_oneof![
                     proptest::strategy::Just("快递"),
@@ -203,7 +203,7 @@ mod tests {
                 0..16,
             )
         ) {
-            check_fused(&pieces.concat());
+            check_one_pass(&pieces.concat());
         }
     }
 }

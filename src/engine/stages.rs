@@ -11,9 +11,9 @@ use crate::engine::scratch::{Scratch, Verdict};
 use crate::inquiry::Inquiry;
 use crate::route::policy::Policy;
 use crate::route::rules::{self, Assessed};
+use crate::score::features::ModelInput;
 use crate::score::issue::IssueInput;
 use crate::score::sentiment::{self, SentimentOutput};
-use crate::score::sums::ModelInput;
 use crate::text::cues::Family;
 use crate::text::normalize::cut_inquiry;
 use crate::text::pii::{self, PiiMatch};
@@ -127,7 +127,7 @@ impl Engine {
 
     /// Steps 5 and 6: issue type with the abstention verdict, escalation
     /// signals, negativity and emotion. The lexicon passes run first; then
-    /// one fused pass feeds all three models.
+    /// one one-pass scoring feeds all three models.
     pub(super) fn stage_classify(&self, s: &mut Scratch, policy: &Policy, inquiry: &Inquiry<'_>) {
         let inner = &*self.inner;
         let confidence_threshold = policy
@@ -256,7 +256,7 @@ impl Engine {
         );
     }
 
-    /// The fused pass over the three models (the issue model only when
+    /// The one-pass scoring over the three models (the issue model only when
     /// `issue`; its inputs are then read from the earlier stages), and the
     /// negativity and emotion it gives, into `s.sums` and `s.sentiment`.
     pub(super) fn score_models(&self, s: &mut Scratch, policy: &Policy, issue: bool) {
@@ -276,7 +276,7 @@ impl Engine {
     }
 }
 
-/// What the fused model pass reads of `s` (the issue model's inputs only
+/// What the one-pass model scoring reads of `s` (the issue model's inputs only
 /// when `issue`).
 pub(super) fn model_input(s: &Scratch, issue: bool) -> ModelInput<'_> {
     ModelInput {
@@ -306,10 +306,7 @@ pub(super) fn assessment(out: &SentimentOutput, policy: &Policy) -> SentimentAss
 
 pub(super) fn issue_input(s: &Scratch, segmented: bool) -> IssueInput<'_> {
     IssueInput {
-        text: s.norm.text(),
         hits: &s.scan.families[Family::Issue as usize],
         tokens: segmented.then_some(&s.tokens[..]),
-        pii: &s.pii,
-        entity_kinds: &s.entity_kinds,
     }
 }

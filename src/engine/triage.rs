@@ -4,9 +4,10 @@
 use crate::decision::{Decision, SentimentAssessment};
 use crate::engine::core::Engine;
 use crate::engine::scratch::Scratch;
-use crate::engine::stages::{assessment, issue_input};
+use crate::engine::stages::{assessment, issue_input, model_input};
 use crate::inquiry::Inquiry;
 use crate::route::policy::Policy;
+use crate::score::features::{ISSUE, ModelInput, SENTIMENT, for_each_named};
 use crate::score::issue::IssueOutput;
 use crate::text::normalize::cut_inquiry;
 
@@ -67,12 +68,21 @@ impl Engine {
         inner
             .issue
             .cue_scores(&inner.taxonomy, &inner.cues, &input, &mut out);
+        let labels: Vec<&str> = inner
+            .taxonomy
+            .entries
+            .iter()
+            .map(|e| e.label.as_str())
+            .collect();
+        let model_input = ModelInput {
+            cue_sums: &out.cue_sums,
+            tokens: input.tokens.unwrap_or_default(),
+            ..model_input(&s, true)
+        };
         let mut features = Vec::new();
-        inner
-            .issue
-            .features(&inner.taxonomy, &input, &mut out, |f, v| {
-                features.push((f.to_string(), v))
-            });
+        for_each_named(&model_input, ISSUE, &labels, &mut String::new(), |f, v| {
+            features.push((f.to_string(), v))
+        });
         features
     }
 
@@ -93,11 +103,13 @@ impl Engine {
         self.analyze(&mut s, raw, &inner.policy);
         self.sentiment_pass(&mut s);
         let mut features = Vec::new();
-        inner
-            .sentiment
-            .features(s.norm.text(), &mut s.sentiment, |f, v| {
-                features.push((f.to_string(), v))
-            });
+        for_each_named(
+            &model_input(&s, false),
+            SENTIMENT,
+            &[],
+            &mut String::new(),
+            |f, v| features.push((f.to_string(), v)),
+        );
         features
     }
 

@@ -10,7 +10,7 @@
 //! training tool (which keeps the strings) and the engine (which hashes them
 //! into the model's table), so the two can never disagree.
 
-use crate::text::pii::PiiMatch;
+use crate::text::pii::{PiiKind, PiiMatch};
 
 /// How the models read the characters of a span.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,10 +69,9 @@ pub(crate) fn fnv1a_extend_char(h: u64, c: char) -> u64 {
 /// Character unigrams and bigrams — nine in ten lookups — are hashed from
 /// their code points with one 64-bit finalizer (MurmurHash3's `fmix64`, a
 /// bijection), so no two of them can collide, and the engine hashes them
-/// without encoding UTF-8, which cut the instructions of the fused scoring
-/// pass against the byte-wise FNV-1a of the name (callgrind,
-/// `examples/profile_triage`). Every other feature (`w`, `q`,
-/// `e`, `s…`) is hashed with [`fnv1a`] of its name.
+/// without encoding UTF-8 (fewer instructions than FNV-1a over the name's
+/// bytes, callgrind over `examples/profile_triage`). Every other feature
+/// (`w`, `q`, `e`, `s…`) is hashed with [`fnv1a`] of its name.
 pub(crate) fn feature_hash(name: &str) -> u64 {
     let mut it = name.chars();
     if let (Some('u'), Some(c), None) = (it.next(), it.next(), it.next()) {
@@ -123,8 +122,8 @@ pub(crate) fn fold(c: char) -> char {
     if c.is_ascii_digit() { '0' } else { c }
 }
 
-/// Inlined everywhere: as a call per character it was 15% of the fused
-/// scoring pass (callgrind).
+/// Inlined everywhere: a call per character is 15% of the one-pass scoring
+/// (callgrind).
 #[inline(always)]
 pub(crate) fn skip(c: char) -> bool {
     // CJK ideographs, most of every message, answer without the Unicode
@@ -153,88 +152,208 @@ pub(crate) fn span_at<'s, T>(
     spans.get(*next).filter(|s| bounds(s).0 <= i)
 }
 
-/// Calls `emit` for the character unigrams (`u`) and bigrams (`b`) of
-/// `text`, except for characters inside a scope (a negated polar word with
-/// its negator, a sarcasm marker, personal data): those speak through the
-/// lexicon sums or the `p` features instead. `scopes` are sorted,
-/// non-overlapping byte spans, read through `bounds`.
-pub(crate) fn for_each_text_feature<T>(
-    text: &str,
-    scopes: &[T],
-    bounds: impl Fn(&T) -> (u32, u32),
-    buf: &mut String,
-    emit: &mut impl FnMut(&str, f32),
-) {
+/// The models a feature is read by, as bits: the issue model.
+pub(crate) const ISSUE: u8 = 1;
+/// The negativity and emotion models.
+pub(crate) const SENTIMENT: u8 = 2;
+
+/// What the models read about one message.
+pub(crate) struct ModelInput<'a> {
+    /// The normalized text.
+    pub text: &'a str,
+    /// jieba's byte spans of `text`, when the issue model reads tokens.
+    pub tokens: &'a [(u32, u32)],
+    /// Cue score per taxonomy label.
+    pub cue_sums: &'a [f32],
+    pub entity_kinds: &'a [&'static str],
+    /// Personal data (sorted normalized spans): the issue model reads its
+    /// kind (`p…`), not its characters.
+    pub pii: &'a [PiiMatch],
+    /// Negated and sarcastic spans the sentiment models skip.
+    pub scopes: &'a [(u32, u32, Scope)],
+    /// The sentiment lexicon sums, in `SUM_FEATURES` order.
+    pub lexicon_sums: &'a [f32],
+}
+
+/// Receives the character n-grams of a message from [`visit_ngrams`].
+pub(crate) trait NgramVisitor {
+    /// The character `c` (folded): its unigram `u<c>` for the models in
+    /// `unigram` and, after the first character of a run, the bigram
+    /// `b<prev><c>` for the models in `bigram` (both characters read).
+    fn ngram(&mut self, prev: Option<char>, c: char, unigram: u8, bigram: u8);
+}
+
+/// Receives the other features of a message from [`visit_others`].
+pub(crate) trait OtherVisitor {
+    /// A jieba token of two or more characters, `w<token>` (issue model).
+    fn token(&mut self, token: &str);
+    /// The cue score of taxonomy label `label`, `q<label>` (issue model).
+    fn cue(&mut self, label: usize, weight: f32);
+    /// An entity kind found, `e<kind>` (issue model).
+    fn entity(&mut self, kind: &str);
+    /// A personal-data kind found, `p<kind>` (issue model).
+    fn personal_data(&mut self, kind: PiiKind);
+    /// A sentiment lexicon sum, named `SUM_FEATURES[index]` (sentiment
+    /// models).
+    fn lexicon_sum(&mut self, index: usize, value: f32);
+}
+
+/// The character n-grams of `input` that the models in `readers` read,
+/// in text order: the one definition of them, for training and serving.
+///
+/// The issue model skips the characters of personal data (it reads their
+/// kind instead); the sentiment models skip the characters inside a scope
+/// (a negated polar word with its negator, a sarcasm marker: the lexicon
+/// sums speak for them). A bigram needs both of its characters read.
+#[inline(always)]
+pub(crate) fn visit_ngrams(input: &ModelInput<'_>, readers: u8, visitor: &mut impl NgramVisitor) {
+    let (issue, sentiment) = (readers & ISSUE, readers & SENTIMENT);
+    let (mut next_scope, mut next_pii) = (0, 0);
     let mut prev: Option<char> = None;
-    let mut next_scope = 0;
-    for (i, c) in text.char_indices() {
-        let in_scope = span_at(scopes, &mut next_scope, i as u32, &bounds).is_some();
-        if skip(c) || in_scope {
+    let (mut prev_free, mut prev_open) = (false, false);
+    for (i, c) in input.text.char_indices() {
+        let i = i as u32;
+        let in_scope = span_at(input.scopes, &mut next_scope, i, |s| (s.0, s.1)).is_some();
+        let in_pii = span_at(input.pii, &mut next_pii, i, |p| {
+            (p.start as u32, p.end as u32)
+        })
+        .is_some();
+        if skip(c) {
             prev = None;
+            prev_free = false;
+            prev_open = false;
             continue;
         }
         let c = fold(c);
-        buf.clear();
-        buf.push('u');
-        buf.push(c);
-        emit(buf, 1.0);
-        if let Some(p) = prev {
-            buf.clear();
-            buf.push('b');
-            buf.push(p);
-            buf.push(c);
-            emit(buf, 1.0);
-        }
+        // `free`: read by the sentiment models; `open`: by the issue model.
+        let (free, open) = (!in_scope, !in_pii);
+        let unigram = (if open { issue } else { 0 }) | (if free { sentiment } else { 0 });
+        let bigram = if prev.is_some() {
+            (if open && prev_open { issue } else { 0 })
+                | (if free && prev_free { sentiment } else { 0 })
+        } else {
+            0
+        };
+        visitor.ngram(prev, c, unigram, bigram);
         prev = Some(c);
+        prev_free = free;
+        prev_open = open;
     }
 }
 
-/// Calls `emit(feature, value)` for every feature of `text`.
-///
-/// `tokens` are jieba's byte spans of `text`; `cues` are `(label, weight)`
-/// of the issue cues found; `entities` the entity kinds found. `buf` is
-/// scratch space.
-pub(crate) fn for_each_feature(
-    text: &str,
-    tokens: &[(u32, u32)],
-    cues: &[(&str, f32)],
-    entities: &[&str],
-    pii: &[PiiMatch],
-    buf: &mut String,
-    mut emit: impl FnMut(&str, f32),
-) {
-    let bounds = |p: &PiiMatch| (p.start as u32, p.end as u32);
-    for_each_text_feature(text, pii, bounds, buf, &mut emit);
-    for &(a, b) in tokens {
-        let Some(tok) = text.get(a as usize..b as usize) else {
-            continue;
-        };
-        // Single characters are already unigrams.
-        if tok.chars().nth(1).is_none() || tok.chars().all(skip) {
-            continue;
+/// The features of `input` other than character n-grams that the models in
+/// `readers` read: tokens, cue scores, entity and personal-data kinds for
+/// the issue model; the lexicon sums for the sentiment models.
+#[inline(always)]
+pub(crate) fn visit_others(input: &ModelInput<'_>, readers: u8, visitor: &mut impl OtherVisitor) {
+    if readers & ISSUE != 0 {
+        for &(a, b) in input.tokens {
+            let Some(tok) = input.text.get(a as usize..b as usize) else {
+                continue;
+            };
+            // Single characters are already unigrams.
+            if tok.chars().nth(1).is_none() || tok.chars().all(skip) {
+                continue;
+            }
+            visitor.token(tok);
         }
-        buf.clear();
-        buf.push('w');
-        buf.extend(tok.chars().map(fold));
-        emit(buf, 1.0);
+        for (label, &weight) in input.cue_sums.iter().enumerate() {
+            if weight > 0.0 {
+                visitor.cue(label, weight);
+            }
+        }
+        for kind in input.entity_kinds {
+            visitor.entity(kind);
+        }
+        for p in input.pii {
+            visitor.personal_data(p.kind);
+        }
     }
-    for &(label, w) in cues {
-        buf.clear();
-        buf.push('q');
-        buf.push_str(label);
-        emit(buf, w);
+    if readers & SENTIMENT != 0 {
+        for (index, &value) in input.lexicon_sums.iter().enumerate() {
+            if value != 0.0 {
+                visitor.lexicon_sum(index, value);
+            }
+        }
     }
-    for &kind in entities {
-        buf.clear();
-        buf.push('e');
-        buf.push_str(kind);
-        emit(buf, 1.0);
+}
+
+/// Calls `emit(name, value)` for every feature of `input` the models in
+/// `readers` read, by the name the model files use (`u快`, `b快递`, `w快递`,
+/// `qlogistics`, `etracking_number`, `pphone`, `sneg`): what the trainers
+/// see. `cue_labels` names the taxonomy's labels by index; `buf` is scratch.
+pub(crate) fn for_each_named(
+    input: &ModelInput<'_>,
+    readers: u8,
+    cue_labels: &[&str],
+    buf: &mut String,
+    emit: impl FnMut(&str, f32),
+) {
+    let mut names = Names {
+        readers,
+        cue_labels,
+        buf,
+        emit,
+    };
+    visit_ngrams(input, readers, &mut names);
+    visit_others(input, readers, &mut names);
+}
+
+/// [`for_each_named`]'s visitor.
+struct Names<'a, F> {
+    readers: u8,
+    cue_labels: &'a [&'a str],
+    buf: &'a mut String,
+    emit: F,
+}
+
+impl<F: FnMut(&str, f32)> Names<'_, F> {
+    fn emit(&mut self, prefix: char, rest: impl IntoIterator<Item = char>, value: f32) {
+        self.buf.clear();
+        self.buf.push(prefix);
+        self.buf.extend(rest);
+        (self.emit)(self.buf, value);
     }
-    for p in pii {
-        buf.clear();
-        buf.push('p');
-        buf.push_str(p.kind.as_str());
-        emit(buf, 1.0);
+}
+
+impl<F: FnMut(&str, f32)> NgramVisitor for Names<'_, F> {
+    fn ngram(&mut self, prev: Option<char>, c: char, unigram: u8, bigram: u8) {
+        if unigram & self.readers != 0 {
+            self.emit('u', [c], 1.0);
+        }
+        if let Some(p) = prev
+            && bigram & self.readers != 0
+        {
+            self.emit('b', [p, c], 1.0);
+        }
+    }
+}
+
+impl<F: FnMut(&str, f32)> OtherVisitor for Names<'_, F> {
+    fn token(&mut self, token: &str) {
+        self.emit('w', token.chars().map(fold), 1.0);
+    }
+
+    fn cue(&mut self, label: usize, weight: f32) {
+        if let Some(name) = self.cue_labels.get(label) {
+            self.emit('q', name.chars(), weight);
+        }
+    }
+
+    fn entity(&mut self, kind: &str) {
+        self.emit('e', kind.chars(), 1.0);
+    }
+
+    fn personal_data(&mut self, kind: PiiKind) {
+        self.emit('p', kind.as_str().chars(), 1.0);
+    }
+
+    fn lexicon_sum(&mut self, index: usize, value: f32) {
+        if let Some(name) = SUM_FEATURES.get(index) {
+            self.buf.clear();
+            self.buf.push_str(name);
+            (self.emit)(self.buf, value);
+        }
     }
 }
 
@@ -270,37 +389,60 @@ mod tests {
         assert_eq!(keys.len(), n);
     }
 
+    /// The names `for_each_named` gives the issue model for `input`.
+    fn issue_names(input: &ModelInput<'_>, cue_labels: &[&str]) -> Vec<(String, f32)> {
+        let mut out = Vec::new();
+        for_each_named(input, ISSUE, cue_labels, &mut String::new(), |f, v| {
+            out.push((f.to_string(), v))
+        });
+        out
+    }
+
+    fn input(text: &str) -> ModelInput<'_> {
+        ModelInput {
+            text,
+            tokens: &[],
+            cue_sums: &[],
+            entity_kinds: &[],
+            pii: &[],
+            scopes: &[],
+            lexicon_sums: &[],
+        }
+    }
+
     #[test]
     fn personal_data_gives_its_kind_not_its_digits() {
         use crate::text::pii::PiiKind;
-        let text = "电话13812345678快递";
-        let phone = PiiMatch {
+        let phone = [PiiMatch {
             kind: PiiKind::Phone,
             start: 6,
             end: 17,
-        };
-        let mut out = Vec::new();
-        for_each_feature(text, &[], &[], &[], &[phone], &mut String::new(), |f, _| {
-            out.push(f.to_string())
-        });
+        }];
+        let names = issue_names(
+            &ModelInput {
+                pii: &phone,
+                ..input("电话13812345678快递")
+            },
+            &[],
+        );
+        let names: Vec<&str> = names.iter().map(|f| f.0.as_str()).collect();
         assert_eq!(
-            out,
+            names,
             ["u电", "u话", "b电话", "u快", "u递", "b快递", "pphone"]
         );
     }
 
     #[test]
     fn features_of_a_short_text() {
-        let mut out = Vec::new();
-        let mut buf = String::new();
-        for_each_feature(
-            "快递sf12",
-            &[(0, 6), (6, 10)],
-            &[("logistics", 1.5)],
-            &["tracking_number"],
-            &[],
-            &mut buf,
-            |f, v| out.push((f.to_string(), v)),
+        let cue_sums = [0.0, 1.5];
+        let out = issue_names(
+            &ModelInput {
+                tokens: &[(0, 6), (6, 10)],
+                cue_sums: &cue_sums,
+                entity_kinds: &["tracking_number"],
+                ..input("快递sf12")
+            },
+            &["return_refund", "logistics"],
         );
         let names: Vec<&str> = out.iter().map(|f| f.0.as_str()).collect();
         assert_eq!(
@@ -324,5 +466,26 @@ mod tests {
             ]
         );
         assert_eq!(out[13].1, 1.5);
+    }
+
+    #[test]
+    fn the_sentiment_models_skip_scopes_and_read_the_sums() {
+        let scopes = [(3, 9, Scope::Negated)];
+        let sums = [0.0, 1.25];
+        let mut out = Vec::new();
+        for_each_named(
+            &ModelInput {
+                scopes: &scopes,
+                lexicon_sums: &sums,
+                ..input("很不好吃")
+            },
+            SENTIMENT,
+            &[],
+            &mut String::new(),
+            |f, v| out.push((f.to_string(), v)),
+        );
+        let names: Vec<&str> = out.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(names, ["u很", "u吃", "spos"]);
+        assert_eq!(out[2].1, 1.25);
     }
 }

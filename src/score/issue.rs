@@ -11,7 +11,6 @@
 //! probability. Labels the model does not know (added to the taxonomy after
 //! training) are scored from their cues alone.
 
-use crate::score::features::for_each_feature;
 use crate::score::linear::{IssueModel, softmax};
 use crate::text::cues::{CueKind, Cues, Family, Hit, Taxonomy};
 
@@ -44,8 +43,6 @@ pub(crate) struct IssueOutput {
     pub cue_sums: Vec<f32>,
     /// `(start, end, label)` of every issue cue, normalized offsets.
     pub cues: Vec<(u32, u32, u16)>,
-    cue_features: Vec<(usize, f32)>,
-    buf: String,
 }
 
 impl IssueOutput {
@@ -81,15 +78,11 @@ fn aligned(tokens: Option<&[(u32, u32)]>, hit: &Hit) -> bool {
     starts && ends
 }
 
-/// The text-derived inputs of the scorer.
+/// The text-derived inputs of the cue scores.
 pub(crate) struct IssueInput<'a> {
-    pub text: &'a str,
     pub hits: &'a [Hit],
     /// jieba tokens, when the engine segments.
     pub tokens: Option<&'a [(u32, u32)]>,
-    /// Personal data found, in normalized byte spans.
-    pub pii: &'a [crate::text::pii::PiiMatch],
-    pub entity_kinds: &'a [&'static str],
 }
 
 impl IssueScorer {
@@ -119,36 +112,6 @@ impl IssueScorer {
                 }
             }
         }
-    }
-
-    /// Calls `emit` for every model feature of the input (after
-    /// [`cue_scores`](Self::cue_scores)).
-    pub fn features(
-        &self,
-        taxonomy: &Taxonomy,
-        input: &IssueInput<'_>,
-        out: &mut IssueOutput,
-        emit: impl FnMut(&str, f32),
-    ) {
-        out.cue_features.clear();
-        out.cue_features.extend(
-            out.cue_sums
-                .iter()
-                .enumerate()
-                .filter(|c| *c.1 > 0.0)
-                .map(|(i, &w)| (i, w)),
-        );
-        let cue_names: smallvec::CueNames<'_> =
-            smallvec::CueNames::new(taxonomy, &out.cue_features);
-        for_each_feature(
-            input.text,
-            input.tokens.unwrap_or_default(),
-            cue_names.as_slice(),
-            input.entity_kinds,
-            input.pii,
-            &mut out.buf,
-            emit,
-        );
     }
 
     /// Label probabilities into `out.probs` from the issue model's feature
@@ -193,32 +156,6 @@ impl IssueScorer {
                 }
                 softmax(&mut out.probs, 1.0 / model.model.temperature);
             }
-        }
-    }
-}
-
-/// A borrowed `(label name, cue score)` list without allocating per call.
-mod smallvec {
-    use crate::text::cues::Taxonomy;
-
-    pub(crate) struct CueNames<'a> {
-        items: [(&'a str, f32); 32],
-        len: usize,
-    }
-
-    impl<'a> CueNames<'a> {
-        pub fn new(taxonomy: &'a Taxonomy, cues: &[(usize, f32)]) -> CueNames<'a> {
-            let mut items = [("", 0.0); 32];
-            let mut len = 0;
-            for &(i, w) in cues.iter().take(32) {
-                items[len] = (taxonomy.entries[i].label.as_str(), w);
-                len += 1;
-            }
-            CueNames { items, len }
-        }
-
-        pub fn as_slice(&self) -> &[(&'a str, f32)] {
-            &self.items[..self.len]
         }
     }
 }

@@ -60,13 +60,13 @@ pub(crate) struct LinearModel {
     pub bias: Vec<f32>,
     rows: FeatureMap,
     /// Hash and second character of every character-bigram feature
-    /// (`b<p><c>`), for the fused table, which folds the unigram of `c`
+    /// (`b<p><c>`), for the scoring table, which folds the unigram of `c`
     /// into the bigram's entry.
     bigrams: Vec<(u64, char)>,
     /// Row-major, `stride` per row: the classes' weights, then zeros.
     weights: Vec<f32>,
     /// `classes.len()`, rounded up to a multiple of [`LANES`] when it is
-    /// larger, so that the fused pass adds wide rows four floats at a time
+    /// larger, so that the one-pass scoring adds wide rows four floats at a time
     /// (the 2-class negativity model stays unpadded: its 70k rows would
     /// double).
     stride: usize,
@@ -203,7 +203,7 @@ impl LinearModel {
         self.n_rows
     }
 
-    /// Moves out the map from feature hash to row (the fused table takes
+    /// Moves out the map from feature hash to row (the scoring table takes
     /// over lookups; keeping both cost ~3 MiB of peak memory).
     pub fn take_rows(&mut self) -> impl Iterator<Item = (u64, u32)> {
         std::mem::take(&mut self.rows).into_iter()
@@ -214,7 +214,7 @@ impl LinearModel {
         std::mem::take(&mut self.bigrams)
     }
 
-    /// Frees the weights once the fused table holds a copy; `row` must not
+    /// Frees the weights once the scoring table holds a copy; `row` must not
     /// be called afterwards.
     pub fn drop_weights(&mut self) {
         self.weights = Vec::new();
@@ -228,7 +228,7 @@ impl LinearModel {
         &self.weights[at..at + self.stride]
     }
 
-    /// Length of a row and of the sums the fused pass keeps.
+    /// Length of a row and of the sums the one-pass scoring keeps.
     pub fn stride(&self) -> usize {
         self.stride
     }
@@ -239,7 +239,7 @@ impl LinearModel {
     }
 
     /// Adds `value ×` the feature's weights to `sums` (before its rows are
-    /// taken by the fused table).
+    /// taken by the scoring table).
     #[cfg(test)]
     pub fn add_feature(&self, feature: &str, value: f32, sums: &mut [f32]) {
         if let Some(&row) = self.rows.get(&feature_hash(feature)) {

@@ -8,7 +8,7 @@
 //! add emphasis to an already negative message.
 
 use crate::domain::Emotion;
-use crate::score::features::{SUM_FEATURES, Scope, for_each_text_feature};
+use crate::score::features::Scope;
 use crate::score::linear::LinearModel;
 use crate::text::cues::{CueKind, Cues, Family, Hit, at_clause_end, at_clause_start};
 
@@ -66,7 +66,6 @@ pub(crate) struct SentimentOutput {
     /// sarcasm, emphasis, threat, human request.
     pub sums: [f32; 9],
     probs: Vec<f32>,
-    buf: String,
 }
 
 /// Escalation signals with their normalized spans.
@@ -400,17 +399,6 @@ impl SentimentScorer {
 }
 
 impl SentimentScorer {
-    /// Calls `emit` for every feature of the negativity and emotion models
-    /// (after the lexicon pass filled `out.sums`).
-    pub fn features(&self, text: &str, out: &mut SentimentOutput, mut emit: impl FnMut(&str, f32)) {
-        for_each_text_feature(text, &out.scopes, |s| (s.0, s.1), &mut out.buf, &mut emit);
-        for (name, &v) in SUM_FEATURES.iter().zip(&out.sums) {
-            if v != 0.0 {
-                emit(name, v);
-            }
-        }
-    }
-
     /// Negativity and emotion from the models' feature sums (after the
     /// lexicon pass, whose values stand where a model is missing).
     pub fn apply_models(

@@ -17,25 +17,27 @@
 //!   kinds, lexicon sums) in `Models::table`.
 //!
 //! For the shipped model sizes the sums are kept in fixed-size local
-//! arrays ([`Fixed`]); other sizes add into the `ModelSums` vectors.
-//! From the start of the day to its end, this pass went from 144 M to
-//! 54 M instructions over the bench corpus (callgrind), the classify stage
-//! from 1.59× to 0.81–0.95× `Jieba::cut`.
+//! arrays ([`Fixed`]); other sizes add into the `ModelSums` vectors. How
+//! this pass got to its cost is told in `benches/HISTORY.md`.
 //!
-//! The keys are [`feature_hash`] of exactly the strings that
-//! [`crate::score::features`] emits for training (`u快`, `b快递`, `w快递`,
-//! `qlogistics`, …), computed here without building the strings; a test
-//! checks that both paths give the same sums.
+//! Which features a message has is defined once, by
+//! [`visit_ngrams`] and [`visit_others`] in `score/features.rs`; the
+//! trainers read the same visit as names (`u快`, `b快递`, `w快递`,
+//! `qlogistics`, …), and this pass hashes them to [`feature_hash`] of those
+//! names without building the strings (a test checks that both give the
+//! same sums).
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
 use crate::score::features::{
-    FNV_OFFSET, SUM_FEATURES, Scope, bigram_hash, feature_hash, fnv1a_extend, fnv1a_extend_char,
-    fold, skip, span_at, unigram_hash,
+    FNV_OFFSET, ISSUE, ModelInput, NgramVisitor, OtherVisitor, SENTIMENT, SUM_FEATURES,
+    bigram_hash, feature_hash, fnv1a_extend, fnv1a_extend_char, fold, unigram_hash, visit_ngrams,
+    visit_others,
 };
 use crate::score::linear::{IdentityHasher, IssueModel, LANES, LinearModel};
 use crate::text::cues::Taxonomy;
+use crate::text::pii::PiiKind;
 
 const ABSENT: u32 = u32::MAX;
 /// `sums += value × row`, four floats at a time: `Models` pads every row
@@ -120,9 +122,6 @@ struct Entry {
 }
 
 /// `which` bits: the issue model, and the negativity and emotion models.
-const ISSUE: u8 = 1;
-const SENTIMENT: u8 = 2;
-
 const HAS_EMOTION: u32 = 1 << 31;
 const HAS_ISSUE: u32 = 1 << 30;
 const OFFSET: u32 = HAS_ISSUE - 1;
@@ -146,24 +145,19 @@ pub(crate) struct Models {
     /// lookup of the merged bigram then does the work of two; the unigram
     /// alone is looked up only where the bigram is unknown (15% of the bench
     /// corpus's bigrams) or read by fewer models. A linear model's sums are the
-    /// same either way, up to float rounding (the fused test checks them
+    /// same either way, up to float rounding (the one-pass test checks them
     /// against the model files). A bigram with no emotion or issue rows of its
     /// own points at its unigram's rows, so only the 14k bigrams with rows
-    /// get a merged copy (start-up 27 → 32 ms, peak RSS 19.2 → 22.0 MiB;
-    /// 20.8 MiB once the main table was sized without the bigrams).
-    ///
-    /// Measured with a timing harness over the written and Alipay lines, in
-    /// one run with `Jieba::cut`: the bigram lookups cost 0.42× `cut` and
-    /// the unigram ones 0.20×; with merged entries the whole model pass went
-    /// from 0.82× to 0.67×.
+    /// get a merged copy (+5 ms start-up, +1.6 MiB peak RSS); the model pass
+    /// costs 0.67× `Jieba::cut` with merged entries against 0.82× without.
     bigrams: Table,
     /// Unigrams of the Basic Multilingual Plane by code point: 1 + index
-    /// into `bmp_entries`, 0 when no model has the character. Before the
-    /// merged bigrams, half of all lookups were unigrams; this skipped
-    /// their hash and probe (`Models::score` 900 M → 812 M instructions,
-    /// callgrind, written corpus × 23). Now it serves the first character
-    /// of each run and the bigrams no model knows. 128 KiB, filled at
-    /// build by probing the table once per code point.
+    /// into `bmp_entries`, 0 when no model has the character: a unigram
+    /// costs one load instead of a hash and a probe (10% of the
+    /// instructions of `Models::score` when unigrams were half the
+    /// lookups). It serves the first character of each run and the bigrams
+    /// no model knows. 128 KiB, filled at build by probing the table once
+    /// per code point.
     bmp_index: Vec<u16>,
     bmp_entries: Vec<Entry>,
     /// The emotion and issue rows, per feature.
@@ -186,22 +180,6 @@ pub(crate) struct ModelSums {
     pub sentiment: Vec<f32>,
     pub emotion: Vec<f32>,
     pub sentiment_count: usize,
-}
-
-/// What the fused pass reads about one message.
-pub(crate) struct ModelInput<'a> {
-    pub text: &'a str,
-    pub tokens: &'a [(u32, u32)],
-    /// Cue score per taxonomy label.
-    pub cue_sums: &'a [f32],
-    pub entity_kinds: &'a [&'static str],
-    /// Personal data (sorted normalized spans): the issue model reads its
-    /// kind (`p…`), not its characters.
-    pub pii: &'a [crate::text::pii::PiiMatch],
-    /// Negated and sarcastic spans the sentiment models skip.
-    pub scopes: &'a [(u32, u32, Scope)],
-    /// The sentiment lexicon sums, in `SUM_FEATURES` order.
-    pub lexicon_sums: &'a [f32],
 }
 
 /// The emotion and issue rows of `e` in `blocks`, each if present: the one
@@ -240,6 +218,103 @@ impl Sink for Dynamic<'_> {
     #[inline(always)]
     fn add(&mut self, models: &Models, e: Entry, value: f32, which: u8) {
         models.apply(e, value, which, self.0);
+    }
+}
+
+/// The character n-grams of one message, scored as [`visit_ngrams`] gives
+/// them: one lookup of the merged bigram entry where the bigram is known.
+struct NgramScorer<'m, 's, S> {
+    models: &'m Models,
+    sink: &'s mut S,
+    issue_count: usize,
+    sentiment_count: usize,
+}
+
+impl<S: Sink> NgramVisitor for NgramScorer<'_, '_, S> {
+    #[inline(always)]
+    fn ngram(&mut self, prev: Option<char>, c: char, unigram: u8, bigram: u8) {
+        self.issue_count += usize::from(unigram & ISSUE != 0);
+        self.sentiment_count += usize::from(unigram & SENTIMENT != 0);
+        // The merged bigram entry carries the unigram of `c` for the models
+        // it is read by (a subset of the unigram's: both of its characters
+        // must be read); the unigram alone covers the rest, and everything
+        // where the bigram is unknown.
+        let mut unigram_only = unigram;
+        if let Some(p) = prev {
+            if bigram != 0
+                && let Some(&e) = self.models.bigrams.get(&bigram_hash(p, c))
+            {
+                self.sink.add(self.models, e, 1.0, bigram);
+                unigram_only &= !bigram;
+            }
+            self.issue_count += usize::from(bigram & ISSUE != 0);
+            self.sentiment_count += usize::from(bigram & SENTIMENT != 0);
+        }
+        if unigram_only != 0
+            && let Some(e) = self.models.unigram(c)
+        {
+            self.sink.add(self.models, e, 1.0, unigram_only);
+        }
+    }
+}
+
+/// The other features of one message, as [`visit_others`] gives them,
+/// added straight into the sums.
+struct OtherScorer<'m, 's> {
+    models: &'m Models,
+    sums: &'s mut ModelSums,
+    issue_bit: u8,
+    issue_count: usize,
+    sentiment_count: usize,
+}
+
+impl OtherScorer<'_, '_> {
+    #[inline(always)]
+    fn issue(&mut self, hash: u64, value: f32) {
+        self.models.add(hash, value, self.issue_bit, self.sums);
+        self.issue_count += 1;
+    }
+}
+
+impl OtherVisitor for OtherScorer<'_, '_> {
+    #[inline(always)]
+    fn token(&mut self, token: &str) {
+        let hash = token
+            .chars()
+            .map(fold)
+            .fold(fnv1a_extend(FNV_OFFSET, b"w"), fnv1a_extend_char);
+        self.issue(hash, 1.0);
+    }
+
+    #[inline(always)]
+    fn cue(&mut self, label: usize, weight: f32) {
+        if let Some(&hash) = self.models.cue_hashes.get(label) {
+            self.issue(hash, weight);
+        }
+    }
+
+    #[inline(always)]
+    fn entity(&mut self, kind: &str) {
+        self.issue(
+            fnv1a_extend(fnv1a_extend(FNV_OFFSET, b"e"), kind.as_bytes()),
+            1.0,
+        );
+    }
+
+    #[inline(always)]
+    fn personal_data(&mut self, kind: PiiKind) {
+        self.issue(
+            fnv1a_extend(fnv1a_extend(FNV_OFFSET, b"p"), kind.as_str().as_bytes()),
+            1.0,
+        );
+    }
+
+    #[inline(always)]
+    fn lexicon_sum(&mut self, index: usize, value: f32) {
+        if let Some(&hash) = self.models.sum_hashes.get(index) {
+            self.models.add(hash, value, SENTIMENT, self.sums);
+            self.sentiment_count += 1;
+        }
     }
 }
 
@@ -518,71 +593,22 @@ impl Models {
         issue_bit: u8,
         sink: &mut impl Sink,
     ) -> (usize, usize) {
-        let (mut issue_count, mut sentiment_count) = (0usize, 0usize);
-        // Character n-grams: the issue model reads them all; the sentiment
-        // models skip characters inside a scope and bigrams that touch one.
-        // Personal data is skipped the same way by the issue model.
-        let scopes = input.scopes;
-        let pii = input.pii;
-        let (mut next_scope, mut next_pii) = (0, 0);
-        let mut prev: Option<char> = None;
-        let (mut prev_free, mut prev_open) = (false, false);
-        for (i, c) in input.text.char_indices() {
-            let i = i as u32;
-            let in_scope = span_at(scopes, &mut next_scope, i, |s| (s.0, s.1)).is_some();
-            let in_pii =
-                span_at(pii, &mut next_pii, i, |p| (p.start as u32, p.end as u32)).is_some();
-            if skip(c) {
-                prev = None;
-                prev_free = false;
-                prev_open = false;
-                continue;
-            }
-            let c = fold(c);
-            // `free`: read by the sentiment models; `open`: by the issue model.
-            let (free, open) = (!in_scope, !in_pii);
-            let which = if open { issue_bit } else { 0 } | if free { SENTIMENT } else { 0 };
-            issue_count += open as usize;
-            sentiment_count += free as usize;
-            // The merged bigram entry carries the unigram of `c` for the
-            // models it is read by (a subset of the unigram's: both of its
-            // characters must be free or open); the unigram alone covers
-            // the rest, and everything where the bigram is unknown.
-            let mut unigram_which = which;
-            if let Some(p) = prev {
-                let (both_free, both_open) = (free && prev_free, open && prev_open);
-                let pair =
-                    if both_open { issue_bit } else { 0 } | if both_free { SENTIMENT } else { 0 };
-                if pair != 0
-                    && let Some(&e) = self.bigrams.get(&bigram_hash(p, c))
-                {
-                    sink.add(self, e, 1.0, pair);
-                    unigram_which &= !pair;
-                }
-                issue_count += both_open as usize;
-                sentiment_count += both_free as usize;
-            }
-            if unigram_which != 0
-                && let Some(e) = self.unigram(c)
-            {
-                sink.add(self, e, 1.0, unigram_which);
-            }
-            prev = Some(c);
-            prev_free = free;
-            prev_open = open;
-        }
-
-        (issue_count, sentiment_count)
+        let mut scorer = NgramScorer {
+            models: self,
+            sink,
+            issue_count: 0,
+            sentiment_count: 0,
+        };
+        visit_ngrams(input, issue_bit | SENTIMENT, &mut scorer);
+        (scorer.issue_count, scorer.sentiment_count)
     }
 
     /// [`Models::ngrams`] into fixed-size accumulators of `E` emotion and
     /// `I` issue chunks (the shipped models: 1 and 5), then into `sums`.
     ///
-    /// With the sums in `Vec`s, every add reloaded their pointers and
-    /// checked their lengths; in local arrays the compiler keeps them in
-    /// registers or fixed stack slots. callgrind over the bench corpus
-    /// (13,000 lines): `Models::score` 70.3 M → 61.2 M instructions, and
-    /// 52.2 M once `features::skip` was inlined too.
+    /// In local arrays the compiler keeps the sums in registers or fixed
+    /// stack slots; in `Vec`s every add reloads their pointers and checks
+    /// their lengths (13% more instructions in `Models::score`, callgrind).
     fn ngrams_fixed<const E: usize, const I: usize>(
         &self,
         input: &ModelInput<'_>,
@@ -645,63 +671,20 @@ impl Models {
             0
         };
 
-        let (mut issue_count, mut sentiment_count) =
-            match (fixed, self.emotion_stride, sums.issue.len()) {
-                (true, 4, 20) => self.ngrams_fixed::<1, 5>(input, issue_bit, sums),
-                (true, 4, 0) => self.ngrams_fixed::<1, 0>(input, issue_bit, sums),
-                _ => self.ngrams(input, issue_bit, &mut Dynamic(sums)),
-            };
-
-        // Tokens, cue scores and entity kinds: the issue model only.
-        if issue_bit != 0 {
-            for &(a, b) in input.tokens {
-                let Some(tok) = input.text.get(a as usize..b as usize) else {
-                    continue;
-                };
-                if tok.chars().nth(1).is_none() || tok.chars().all(skip) {
-                    continue;
-                }
-                let h = tok
-                    .chars()
-                    .map(fold)
-                    .fold(fnv1a_extend(FNV_OFFSET, b"w"), fnv1a_extend_char);
-                self.add(h, 1.0, issue_bit, sums);
-                issue_count += 1;
-            }
-            for (&w, &h) in input.cue_sums.iter().zip(&self.cue_hashes) {
-                if w > 0.0 {
-                    self.add(h, w, issue_bit, sums);
-                    issue_count += 1;
-                }
-            }
-            for kind in input.entity_kinds {
-                self.add(
-                    fnv1a_extend(fnv1a_extend(FNV_OFFSET, b"e"), kind.as_bytes()),
-                    1.0,
-                    issue_bit,
-                    sums,
-                );
-                issue_count += 1;
-            }
-            for p in input.pii {
-                let kind = p.kind.as_str().as_bytes();
-                self.add(
-                    fnv1a_extend(fnv1a_extend(FNV_OFFSET, b"p"), kind),
-                    1.0,
-                    issue_bit,
-                    sums,
-                );
-                issue_count += 1;
-            }
-        }
-
-        // Lexicon sums: the sentiment models only.
-        for (&v, &h) in input.lexicon_sums.iter().zip(&self.sum_hashes) {
-            if v != 0.0 {
-                self.add(h, v, SENTIMENT, sums);
-                sentiment_count += 1;
-            }
-        }
+        let (issue_count, sentiment_count) = match (fixed, self.emotion_stride, sums.issue.len()) {
+            (true, 4, 20) => self.ngrams_fixed::<1, 5>(input, issue_bit, sums),
+            (true, 4, 0) => self.ngrams_fixed::<1, 0>(input, issue_bit, sums),
+            _ => self.ngrams(input, issue_bit, &mut Dynamic(sums)),
+        };
+        let mut others = OtherScorer {
+            models: self,
+            sums,
+            issue_bit,
+            issue_count,
+            sentiment_count,
+        };
+        visit_others(input, issue_bit | SENTIMENT, &mut others);
+        let (issue_count, sentiment_count) = (others.issue_count, others.sentiment_count);
         sums.issue_count = issue_count;
         sums.sentiment_count = sentiment_count;
     }
