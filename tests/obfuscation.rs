@@ -444,7 +444,7 @@ fn traps_raise_no_flag() {
 }
 
 /// Digit groups split by `.`, `*`, `/` or single spaces between every
-/// digit are read as phone numbers by `pii.rs` (normalization keeps those
+/// digit are read as phone numbers by `src/text/pii/` (normalization keeps those
 /// separators: removing them would corrupt `99.9` and `2024.11.11`), and
 /// amounts and dates written that way are not.
 #[test]

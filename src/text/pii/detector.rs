@@ -56,8 +56,8 @@ pub struct Detector {
 pub(super) struct Brands {
     /// ASCII-case-insensitive, leftmost-first in the order of the list
     /// (longest first), for unanchored and anchored searches. Aho-Corasick
-    /// instead of the former regex alternation, which ran a lazy DFA over
-    /// every byte (10% of the mask stage, perf over the bench corpus).
+    /// rather than a regex alternation, whose lazy DFA runs over every byte
+    /// (10% of the mask stage, perf over the bench corpus).
     ac: AhoCorasick,
     /// Every character of every brand (both cases of ASCII letters), plus
     /// space and `+`, sorted: see `Detector::scan_products`.
@@ -254,20 +254,9 @@ impl Detector {
         // Every detector below is gated by a condition that its matches
         // cannot exist without, so the many inquiries without a digit, a
         // Latin letter or an `@` cost one vectorized pass over their bytes,
-        // and the others run only the detectors they could feed.
-        //
-        // Measured over the bench corpus (13,000 distinct inquiries, 7.5%
-        // with an ASCII digit), `cargo bench --bench triage --
-        // 'corpus/(mask|jieba_cut)$'`, same run, 2 loaded cores: the mask
-        // stage went from 4.43 ms to 1.35-1.46 ms, 0.29x to 0.09x of
-        // `jieba_rs::Jieba::cut` (14.8-15.0 ms). Callgrind over a driver
-        // doing find_pii + find_entities_excluding + mask_into: 41.8 M to
-        // 14.6 M instructions per corpus pass. Inquiries without digits or
-        // letters: 78 ns to 34 ns each (jieba: ~600 ns); what remains is
-        // `ByteClasses::of` (mostly the first touch of the text) and the copy into
-        // the masked text. Before, perf put 35% of the stage in the old
-        // byte-by-byte `ByteClasses::of` (run twice) and 27% in regex searches
-        // (addresses 12%, product brands 10%, plates 7%).
+        // and the others run only the detectors they could feed: the gates
+        // took the mask stage from 0.29× to 0.09× `Jieba::cut` on the bench
+        // corpus (measurements in `benches/HISTORY.md`).
         let b = text.as_bytes();
         let f = ByteClasses::of(b);
         // Phones have 11 digits, IDs 15 or 17 + check, cards 13+, landlines
@@ -297,7 +286,7 @@ impl Detector {
         }
         // Plates: province, letter, 3+ digits. Addresses: see
         // `address_anchor_possible` (the address regex, with its large Han
-        // classes, was 12% of the stage before this gate). Both need a digit
+        // classes, is 12% of the stage when it runs ungated). Both need a digit
         // and a Han character.
         if f.digit() && f.non_ascii {
             if !gated || (f.alpha && f.digits >= 3 && plate_possible(text)) {
