@@ -41,9 +41,9 @@ pub struct Decision {
 /// the instructions of a triage (callgrind), for the one or two numbers
 /// each reason detail carries.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Fixed2(pub f32);
+pub(crate) struct TwoDecimals(pub f32);
 
-impl Fixed2 {
+impl TwoDecimals {
     /// The digits in `buf`, or `None` for values `{:.2}` must print itself
     /// (non-finite, or 10^9 and more).
     fn digits(self, buf: &mut [u8; 16]) -> Option<&str> {
@@ -105,7 +105,7 @@ impl Fixed2 {
     }
 }
 
-impl fmt::Display for Fixed2 {
+impl fmt::Display for TwoDecimals {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.digits(&mut [0; 16]) {
             Some(d) => f.write_str(d),
@@ -540,14 +540,14 @@ mod tests {
         let mut pushed = String::new();
         for v in values {
             let want = format!("{v:.2}");
-            assert_eq!(Fixed2(v).to_string(), want, "{v:e}");
+            assert_eq!(TwoDecimals(v).to_string(), want, "{v:e}");
             pushed.clear();
-            Fixed2(v).push_to(&mut pushed);
+            TwoDecimals(v).push_to(&mut pushed);
             assert_eq!(pushed, want, "{v:e}");
         }
         for v in [9.994f32, 9.995, 9.996, 10.0] {
             pushed.clear();
-            Fixed2(v).push_to(&mut pushed);
+            TwoDecimals(v).push_to(&mut pushed);
             assert_eq!(pushed, format!("{v:.2}"), "{v:e}");
         }
     }

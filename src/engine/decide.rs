@@ -2,7 +2,7 @@
 //! evidence, into buffers reused from the last one.
 
 use crate::decision::{
-    Decision, Entity, Evidence, Fixed2, Flags, LabelScore, PiiFound, Reason, Rule,
+    Decision, Entity, Evidence, Flags, LabelScore, PiiFound, Reason, Rule, TwoDecimals,
 };
 use crate::domain::IssueLabel;
 use crate::engine::core::Engine;
@@ -13,43 +13,48 @@ use crate::text::normalize::{Normalized, cut_inquiry};
 use crate::text::pii::PiiMatch;
 
 impl Engine {
-    /// Runs the pipeline and writes the decision into `d`, reusing its
-    /// buffers and the spares in `s.pools`.
-    pub(super) fn decide(&self, s: &mut Scratch, inquiry: &Inquiry<'_>, d: &mut Decision) {
+    /// Runs the pipeline and writes the decision into `decision`, reusing
+    /// its buffers and the spares in `scratch.pools`.
+    pub(super) fn decide(
+        &self,
+        scratch: &mut Scratch,
+        inquiry: &Inquiry<'_>,
+        decision: &mut Decision,
+    ) {
         use std::fmt::Write as _;
         let inner = &*self.inner;
         let (policy, variant) = self.policy_for(inquiry);
         let full = inquiry.text;
         let raw = cut_inquiry(full, policy.max_text_bytes);
 
-        self.analyze(s, raw, policy);
-        self.stage_classify(s, policy, inquiry);
-        let wait = self.stage_policy(s, policy, inquiry, &mut d.route);
+        self.analyze(scratch, raw, policy);
+        self.stage_classify(scratch, policy, inquiry);
+        let wait = self.stage_policy(scratch, policy, inquiry, &mut decision.route);
         let Verdict {
             best,
             confidence,
             abstained,
             label: label_idx,
-        } = s.verdict;
-        let negativity = s.sentiment.negativity;
-        let pools = &mut s.pools;
-        let (norm, raw_pii) = (&s.norm, &s.raw_pii);
+        } = scratch.verdict;
+        let negativity = scratch.sentiment.negativity;
+        let pools = &mut scratch.pools;
+        let (norm, raw_pii) = (&scratch.norm, &scratch.raw_pii);
 
         // Reasons, each with its evidence: normalized spans → raw spans,
         // personal data never shown.
-        for r in &mut d.reasons {
+        for r in &mut decision.reasons {
             pools.evidence.append(&mut r.evidence);
         }
-        pools.reasons.append(&mut d.reasons);
-        let mut w = ReasonWriter {
-            reasons: &mut d.reasons,
+        pools.reasons.append(&mut decision.reasons);
+        let mut writer = ReasonWriter {
+            reasons: &mut decision.reasons,
             pools: &mut *pools,
             norm,
             raw_pii,
             raw,
         };
         if raw.len() < full.len() {
-            w.add(Rule::Truncated, [], |t| {
+            writer.add(Rule::Truncated, [], |t| {
                 let _ = write!(
                     t,
                     "text of {} bytes cut to the first {} (max_text_bytes)",
@@ -59,97 +64,108 @@ impl Engine {
             });
         }
         if !raw_pii.is_empty() {
-            w.add_pii();
+            writer.add_pii();
         }
         let best_entry = &inner.taxonomy.entries[best];
         // The two reasons of nearly every decision are written piece by
         // piece: `write!` cost ~670 instructions each (callgrind).
-        w.add(Rule::IssueType, s.issue_spans.iter().copied(), |t| {
+        writer.add(Rule::IssueType, scratch.issue_spans.iter().copied(), |t| {
             t.push_str(best_entry.label.as_str());
             t.push_str(" (");
             t.push_str(&best_entry.zh_name);
             t.push_str(") p=");
-            Fixed2(confidence).push_to(t);
+            TwoDecimals(confidence).push_to(t);
             if abstained {
                 t.push_str(", abstained");
             }
         });
-        if !s.sentiment.evidence.is_empty() {
-            let emotion = s.sentiment.emotion;
-            w.add(Rule::Sentiment, s.sentiment.evidence.iter().copied(), |t| {
-                t.push_str("negativity ");
-                Fixed2(negativity).push_to(t);
-                t.push_str(", emotion ");
-                t.push_str(emotion.as_str());
-            });
+        if !scratch.sentiment.evidence.is_empty() {
+            let emotion = scratch.sentiment.emotion;
+            writer.add(
+                Rule::Sentiment,
+                scratch.sentiment.evidence.iter().copied(),
+                |t| {
+                    t.push_str("negativity ");
+                    TwoDecimals(negativity).push_to(t);
+                    t.push_str(", emotion ");
+                    t.push_str(emotion.as_str());
+                },
+            );
         }
-        for f in s.fired.as_slice() {
-            w.add(f.rule, f.spans.iter().copied(), |t| t.push_str(&f.detail));
+        for f in scratch.fired.as_slice() {
+            writer.add(f.rule, f.spans.iter().copied(), |t| t.push_str(&f.detail));
         }
 
         let label = &inner.taxonomy.entries[label_idx].label;
-        d.flags = Flags {
-            human_requested: !s.signals.human_request.is_empty(),
+        decision.flags = Flags {
+            human_requested: !scratch.signals.human_request.is_empty(),
             repeat_contact: inquiry.customer.prior_contacts >= policy.repeat_contacts,
-            high_risk: d.reasons.iter().any(|r| r.rule == Rule::HighRisk),
-            threat: !s.signals.threat.is_empty(),
-            safety: !s.signals.safety.is_empty(),
-            minor: !s.signals.minor.is_empty()
+            high_risk: decision.reasons.iter().any(|r| r.rule == Rule::HighRisk),
+            threat: !scratch.signals.threat.is_empty(),
+            safety: !scratch.signals.safety.is_empty(),
+            minor: !scratch.signals.minor.is_empty()
                 || (!abstained && label.as_str() == "minor_protection"),
             pii_found: !raw_pii.is_empty(),
         };
-        if s.labels_of != inner.id {
-            s.labels.clear();
-            s.labels.extend(
+        if scratch.labels_of != inner.id {
+            scratch.labels.clear();
+            scratch.labels.extend(
                 inner
                     .taxonomy
                     .entries
                     .iter()
                     .map(|e| IssueLabel::new(e.label.as_str())),
             );
-            s.labels_of = inner.id;
+            scratch.labels_of = inner.id;
         }
-        let own = |i: usize| s.labels.get(i).unwrap_or(&inner.taxonomy.entries[i].label);
+        let own = |i: usize| {
+            scratch
+                .labels
+                .get(i)
+                .unwrap_or(&inner.taxonomy.entries[i].label)
+        };
         // Same label as the last decision (pointer-equal): no refcount
         // traffic at all.
-        if d.issue.label != *own(label_idx) {
-            d.issue.label.clone_from(own(label_idx));
+        if decision.issue.label != *own(label_idx) {
+            decision.issue.label.clone_from(own(label_idx));
         }
-        d.issue.confidence = s.issue.probs.get(label_idx).copied().unwrap_or(0.0);
-        d.issue.abstained = abstained;
-        d.issue.top.truncate(s.ranking.len());
-        for (k, &(i, p)) in s.ranking.iter().enumerate() {
-            match d.issue.top.get_mut(k) {
+        decision.issue.confidence = scratch.issue.probs.get(label_idx).copied().unwrap_or(0.0);
+        decision.issue.abstained = abstained;
+        decision.issue.top.truncate(scratch.ranking.len());
+        for (k, &(i, p)) in scratch.ranking.iter().enumerate() {
+            match decision.issue.top.get_mut(k) {
                 Some(t) => {
                     if t.label != *own(i) {
                         t.label.clone_from(own(i));
                     }
                     t.score = p;
                 }
-                None => d.issue.top.push(LabelScore {
+                None => decision.issue.top.push(LabelScore {
                     label: own(i).clone(),
                     score: p,
                 }),
             }
         }
-        d.sentiment = assessment(&s.sentiment, policy);
+        decision.sentiment = assessment(&scratch.sentiment, policy);
 
         let profile = policy.profile(inquiry.industry);
         set_opt(
-            &mut d.route.notice,
+            &mut decision.route.notice,
             profile.notice.as_deref(),
             &mut pools.strings,
         );
-        pools.strings.append(&mut d.route.offers);
+        pools.strings.append(&mut decision.route.offers);
         for o in &profile.offers {
             set_str(
-                reuse(&mut d.route.offers, &mut pools.strings, String::new),
+                reuse(&mut decision.route.offers, &mut pools.strings, String::new),
                 o,
             );
         }
-        match (wait, &mut d.wait) {
-            (Some(w), Some(out)) => w.fill(out),
-            (Some(w), slot @ None) => w.fill(slot.insert(pools.wait.take().unwrap_or_default())),
+        match (wait, &mut decision.wait) {
+            (Some(estimate), Some(out)) => estimate.fill(out),
+            (Some(estimate), slot @ None) => {
+                estimate.fill(slot.insert(pools.wait.take().unwrap_or_default()))
+            }
             (None, slot) => {
                 if let Some(old) = slot.take() {
                     pools.wait = Some(old);
@@ -157,26 +173,26 @@ impl Engine {
             }
         }
         // The masked text was built for this inquiry: swap it in.
-        std::mem::swap(&mut d.masked_text, &mut s.masked);
+        std::mem::swap(&mut decision.masked_text, &mut scratch.masked);
 
-        pools.pii.append(&mut d.pii);
+        pools.pii.append(&mut decision.pii);
         for p in raw_pii {
-            let out = reuse(&mut d.pii, &mut pools.pii, PiiFound::default);
+            let out = reuse(&mut decision.pii, &mut pools.pii, PiiFound::default);
             set_str(&mut out.kind, p.kind.as_str());
             out.start = p.start;
             out.end = p.end;
         }
-        pools.entities.append(&mut d.entities);
-        for e in &s.entities {
+        pools.entities.append(&mut decision.entities);
+        for e in &scratch.entities {
             let (start, end) = norm.raw_span(e.start, e.end);
-            let out = reuse(&mut d.entities, &mut pools.entities, Entity::default);
+            let out = reuse(&mut decision.entities, &mut pools.entities, Entity::default);
             set_str(&mut out.kind, e.kind.as_str());
             set_str(&mut out.text, raw.get(start..end).unwrap_or(""));
             out.start = start;
             out.end = end;
             set_opt(&mut out.carrier, e.carrier, &mut pools.strings);
         }
-        set_opt(&mut d.variant, variant, &mut pools.strings);
+        set_opt(&mut decision.variant, variant, &mut pools.strings);
     }
 }
 

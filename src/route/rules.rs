@@ -6,7 +6,7 @@
 
 use std::fmt::{self, Write as _};
 
-use crate::decision::{Fixed2, Route, Rule};
+use crate::decision::{Route, Rule, TwoDecimals};
 use crate::domain::{Channel, Emotion, Industry, Lane, Tier};
 use crate::inquiry::Inquiry;
 use crate::route::policy::Policy;
@@ -319,9 +319,9 @@ fn negativity<'p>(ctx: &Ctx<'p, '_>, fired: &mut FiredList, outcome: &mut Outcom
         ctx.assessed.sentiment_spans.iter().copied(),
         |detail| {
             detail.push_str("negativity ");
-            Fixed2(negativity).push_to(detail);
+            TwoDecimals(negativity).push_to(detail);
             detail.push_str(" ≥ ");
-            Fixed2(escalate).push_to(detail);
+            TwoDecimals(escalate).push_to(detail);
         },
     );
     outcome.decide(ctx.human(ctx.issue_group), priority.round() as u8);
@@ -351,9 +351,9 @@ fn low_confidence<'p>(ctx: &Ctx<'p, '_>, fired: &mut FiredList, outcome: &mut Ou
     }
     fired.fire_with(Rule::LowConfidence, [], |detail| {
         detail.push_str("issue confidence ");
-        Fixed2(ctx.assessed.confidence).push_to(detail);
+        TwoDecimals(ctx.assessed.confidence).push_to(detail);
         detail.push_str(" below ");
-        Fixed2(ctx.policy.confidence_threshold).push_to(detail);
+        TwoDecimals(ctx.policy.confidence_threshold).push_to(detail);
         detail.push_str(" or too close to the runner-up");
     });
     outcome.decide(

@@ -17,7 +17,7 @@
 //!   kinds, lexicon sums) in `Models::table`.
 //!
 //! For the shipped model sizes the sums are kept in fixed-size local
-//! arrays ([`Fixed`]); other sizes add into the `ModelSums` vectors. How
+//! arrays ([`LocalSums`]); other sizes add into the `ModelSums` vectors. How
 //! this pass got to its cost is told in `benches/HISTORY.md`.
 //!
 //! Which features a message has is defined once, by
@@ -319,7 +319,7 @@ impl OtherVisitor for OtherScorer<'_, '_> {
 }
 
 /// `E` emotion and `I` issue chunks in local arrays.
-struct Fixed<const E: usize, const I: usize> {
+struct LocalSums<const E: usize, const I: usize> {
     emotion: [[f32; LANES]; E],
     issue: [[f32; LANES]; I],
     sentiment: f32,
@@ -331,7 +331,7 @@ fn whole_chunks<const N: usize>(row: &[f32]) -> Option<&[[f32; LANES]; N]> {
     row.as_chunks::<LANES>().0.first_chunk::<N>()
 }
 
-impl<const E: usize, const I: usize> Sink for Fixed<E, I> {
+impl<const E: usize, const I: usize> Sink for LocalSums<E, I> {
     #[inline(always)]
     fn add(&mut self, models: &Models, e: Entry, value: f32, which: u8) {
         let (emotion, issue) = rows_of_entry(e, &models.blocks, models.strides());
@@ -615,7 +615,7 @@ impl Models {
         issue_bit: u8,
         sums: &mut ModelSums,
     ) -> (usize, usize) {
-        let mut acc = Fixed::<E, I> {
+        let mut acc = LocalSums::<E, I> {
             emotion: [[0.0; LANES]; E],
             issue: [[0.0; LANES]; I],
             sentiment: 0.0,
