@@ -24,6 +24,9 @@
 //! `--…-model` flags measure a model file in place of the embedded one
 //! (as `train_issue --out` and `train_sentiment --out-dir` write them).
 
+#[path = "common/usage.rs"]
+mod usage;
+
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
@@ -77,6 +80,10 @@ impl Tally {
 }
 
 fn main() -> ExitCode {
+    if usage::asked() {
+        usage::print(include_str!("evaluate.rs"), "evaluate.rs");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -18,6 +18,9 @@ mod data;
 #[path = "common/real_data.rs"]
 mod real;
 
+#[path = "common/usage.rs"]
+mod usage;
+
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -26,6 +29,13 @@ use data::{Source, Split};
 use kefu_triage::{Emotion, Engine, Inquiry};
 
 fn main() -> ExitCode {
+    if usage::asked() {
+        usage::print(
+            include_str!("evaluate_sentiment.rs"),
+            "evaluate_sentiment.rs",
+        );
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -58,6 +58,9 @@
 //! medical_preop), which would show in explanations as evidence. The
 //! expansion is therefore not shipped; the tools stay for reviewed use.
 
+#[path = "common/usage.rs"]
+mod usage;
+
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -140,6 +143,10 @@ fn parse_args() -> Result<Config, String> {
 }
 
 fn main() -> ExitCode {
+    if usage::asked() {
+        usage::print(include_str!("expand_cues.rs"), "expand_cues.rs");
+        return ExitCode::SUCCESS;
+    }
     match parse_args().and_then(|cfg| run(&cfg)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

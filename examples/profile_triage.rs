@@ -5,12 +5,19 @@
 //! cargo run --release --example profile_triage -- [ROUNDS]
 //! ```
 
+#[path = "common/usage.rs"]
+mod usage;
+
 use kefu_triage::{Engine, Inquiry};
 
 #[path = "../tests/common/corpus.rs"]
 mod corpus;
 
 fn main() {
+    if usage::asked() {
+        usage::print(include_str!("profile_triage.rs"), "profile_triage.rs");
+        return;
+    }
     let rounds: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())

@@ -6,6 +6,9 @@
 //! cargo run --release --example startup_memory -- jieba
 //! ```
 
+#[path = "common/usage.rs"]
+mod usage;
+
 use std::time::Instant;
 
 fn peak_kib() -> Option<u64> {
@@ -15,6 +18,10 @@ fn peak_kib() -> Option<u64> {
 }
 
 fn main() {
+    if usage::asked() {
+        usage::print(include_str!("startup_memory.rs"), "startup_memory.rs");
+        return;
+    }
     let which = std::env::args().nth(1).unwrap_or_else(|| "engine".into());
     let start = Instant::now();
     let n = match which.as_str() {

@@ -42,6 +42,9 @@
 #[path = "common/real_data.rs"]
 mod real;
 
+#[path = "common/usage.rs"]
+mod usage;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::process::ExitCode;
 
@@ -153,6 +156,10 @@ fn parse_args() -> Result<Args, String> {
 }
 
 fn main() -> ExitCode {
+    if usage::asked() {
+        usage::print(include_str!("train_issue.rs"), "train_issue.rs");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -23,6 +23,9 @@ mod data;
 #[path = "common/real_data.rs"]
 mod real;
 
+#[path = "common/usage.rs"]
+mod usage;
+
 use std::process::ExitCode;
 
 use data::{Source, Split};
@@ -30,6 +33,10 @@ use kefu_triage::train::{Dataset, TrainConfig, train};
 use kefu_triage::{Engine, Inquiry, Lexicon};
 
 fn main() -> ExitCode {
+    if usage::asked() {
+        usage::print(include_str!("train_sentiment.rs"), "train_sentiment.rs");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -63,6 +63,9 @@
 //! that are not in the vocabulary, with count 0 and, as fastText's
 //! `print-word-vectors` gives them, the sum of their n-gram vectors alone.
 
+#[path = "common/usage.rs"]
+mod usage;
+
 use std::collections::HashMap;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -163,6 +166,10 @@ fn parse_args() -> Result<Config, String> {
 }
 
 fn main() -> ExitCode {
+    if usage::asked() {
+        usage::print(include_str!("train_vectors.rs"), "train_vectors.rs");
+        return ExitCode::SUCCESS;
+    }
     match parse_args().and_then(|cfg| run(&cfg)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

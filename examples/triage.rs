@@ -16,6 +16,9 @@
 //! Without `--queue`, the demo snapshot `examples/demo_queue.json` is used
 //! for wait estimates.
 
+#[path = "common/usage.rs"]
+mod usage;
+
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::process::ExitCode;
 
@@ -37,6 +40,10 @@ struct InquiryLine {
 }
 
 fn main() -> ExitCode {
+    if usage::asked() {
+        usage::print(include_str!("triage.rs"), "triage.rs");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
