@@ -1,20 +1,23 @@
 //! Triage inquiries, one per line, and print one JSON decision per line.
 //!
 //! ```text
-//! cargo run --release --example triage -- [FILE] [--queue SNAPSHOT.json]
+//! cargo run --release --example triage -- [FILE] [--queue SNAPSHOT.json] [--keep-going]
 //! ```
 //!
 //! Reads FILE, or standard input without one. A line that is a JSON object
-//! is an inquiry:
-//! `{"text": "...", "customer": {"id": "...", "tier": "new|returning|vip",
-//! "prior_contacts": 0}, "industry": "ecommerce", "received_at": 1732600000}`
-//! (all but `text` optional); any other line is the text of a new customer's
-//! inquiry in the default industry. Output objects are the `Decision`s, in
-//! input order, each with the 1-based input `line`; a line that cannot be
-//! read gives `{"line": N, "error": "..."}` and processing continues.
+//! is a `kefu_triage::Request`:
+//! `{"text": "...", "customer": {"id": "..." or 42, "tier": "new|returning|vip",
+//! "prior_contacts": 0}, "industry": "ecommerce", "received_at": 1732600000,
+//! "queue": {...}}` (all but `text` optional; names in any case; an unknown
+//! field is an error); any other line is the text of a new customer's
+//! inquiry in the default industry; blank lines are skipped. Output objects
+//! are the `Decision`s, in input order, each with the 1-based input `line`;
+//! a line that cannot be read gives `{"line": N, "error": "..."}` and
+//! processing continues. The exit status is 1 when any line was an error
+//! (after every line is printed), 0 with `--keep-going`.
 //!
 //! Without `--queue`, the demo snapshot `examples/demo_queue.json` is used
-//! for wait estimates.
+//! for wait estimates of requests that bring no snapshot of their own.
 
 #[path = "common/usage.rs"]
 mod usage;
@@ -22,22 +25,10 @@ mod usage;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::process::ExitCode;
 
-use kefu_triage::{Customer, Engine, Industry, Inquiry, QueueSnapshot};
-use serde::Deserialize;
+use kefu_triage::{Customer, Engine, Inquiry, QueueSnapshot, Request};
 use serde_json::{Value, json};
 
 const DEMO_QUEUE: &str = include_str!("demo_queue.json");
-
-#[derive(Deserialize)]
-struct InquiryLine {
-    text: String,
-    #[serde(default)]
-    customer: Customer,
-    #[serde(default)]
-    industry: Industry,
-    #[serde(default)]
-    received_at: Option<i64>,
-}
 
 fn main() -> ExitCode {
     if usage::asked() {
@@ -45,7 +36,16 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     match run() {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(
+            Outcome { errors: 0, .. }
+            | Outcome {
+                keep_going: true, ..
+            },
+        ) => ExitCode::SUCCESS,
+        Ok(Outcome { errors, .. }) => {
+            eprintln!("triage: {errors} line(s) could not be triaged (--keep-going exits 0)");
+            ExitCode::from(1)
+        }
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("triage: {e}");
@@ -54,17 +54,21 @@ fn main() -> ExitCode {
     }
 }
 
-fn run() -> io::Result<()> {
+/// How a run went: lines that were errors, and whether they still exit 0.
+struct Outcome {
+    errors: usize,
+    keep_going: bool,
+}
+
+fn run() -> io::Result<Outcome> {
     let mut file = None;
     let mut queue_path = None;
+    let mut keep_going = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--queue" => queue_path = args.next(),
-            "-h" | "--help" => {
-                println!("usage: triage [FILE] [--queue SNAPSHOT.json]");
-                return Ok(());
-            }
+            "--keep-going" => keep_going = true,
             _ if file.is_none() => file = Some(a),
             _ => {
                 return Err(io::Error::new(
@@ -93,6 +97,7 @@ fn run() -> io::Result<()> {
     let mut scratch = engine.scratch();
     let out = io::stdout();
     let mut out = BufWriter::new(out.lock());
+    let mut errors = 0;
     for (i, line) in BufReader::new(input).split(b'\n').enumerate() {
         let line_no = i + 1;
         let mut bytes = line?;
@@ -103,12 +108,15 @@ fn run() -> io::Result<()> {
             Err(e) => {
                 json!({"line": line_no, "error": format!("invalid utf-8: {}", e.utf8_error())})
             }
+            Ok(line) if line.trim().is_empty() => continue,
             Ok(line) => triage_line(&engine, &mut scratch, &queue, line_no, &line),
         };
+        errors += usize::from(value.get("error").is_some());
         serde_json::to_writer(&mut out, &value)?;
         out.write_all(b"\n")?;
     }
-    out.flush()
+    out.flush()?;
+    Ok(Outcome { errors, keep_going })
 }
 
 fn triage_line(
@@ -118,17 +126,14 @@ fn triage_line(
     line_no: usize,
     line: &str,
 ) -> Value {
-    let parsed;
+    let request;
     let inquiry = if line.trim_start().starts_with('{') {
-        parsed = match serde_json::from_str::<InquiryLine>(line) {
-            Ok(p) => p,
-            Err(e) => return json!({"line": line_no, "error": format!("bad inquiry json: {e}")}),
+        request = match serde_json::from_str::<Request>(line) {
+            Ok(r) => r,
+            Err(e) => return json!({"line": line_no, "error": format!("bad request: {e}")}),
         };
-        let mut q = Inquiry::new(&parsed.text)
-            .customer(parsed.customer.clone())
-            .industry(parsed.industry)
-            .queue(queue);
-        q.received_at = parsed.received_at;
+        let mut q = request.inquiry();
+        q.queue = q.queue.or(Some(queue));
         q
     } else {
         Inquiry::new(line)

@@ -12,9 +12,28 @@ macro_rules! closed_enum {
         pub enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident => $s:literal ),+ $(,)? }
     ) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $( $(#[$vmeta])* $variant ),+ }
+
+        /// Read from its name in any ASCII case (`"vip"`, `"VIP"`, `"Vip"`);
+        /// an unknown name is an error that lists the known ones.
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<$name, D::Error> {
+                struct Names;
+                impl serde::de::Visitor<'_> for Names {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name), " name"))
+                    }
+                    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<$name, E> {
+                        $( if s.eq_ignore_ascii_case($s) { return Ok($name::$variant); } )+
+                        Err(E::unknown_variant(s, &[$($s),+]))
+                    }
+                }
+                deserializer.deserialize_str(Names)
+            }
+        }
 
         impl $name {
             /// Every value, in declaration order.

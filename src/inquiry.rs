@@ -18,11 +18,36 @@ use crate::queue::snapshot::QueueSnapshot;
 #[non_exhaustive]
 pub struct Customer {
     /// The business's id for the customer; used for stable A/B assignment.
+    /// In JSON a string or an integer (`"u42"`, `42`).
+    #[serde(deserialize_with = "id_from_string_or_integer")]
     pub id: String,
     /// New, returning or VIP.
     pub tier: Tier,
     /// Contacts about the same matter within the repeat window (二次咨询).
     pub prior_contacts: u32,
+}
+
+/// A customer id written as a string or as an integer.
+fn id_from_string_or_integer<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<String, D::Error> {
+    struct Id;
+    impl serde::de::Visitor<'_> for Id {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a customer id, as a string or an integer")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<String, E> {
+            Ok(s.to_string())
+        }
+        fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<String, E> {
+            Ok(n.to_string())
+        }
+        fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<String, E> {
+            Ok(n.to_string())
+        }
+    }
+    deserializer.deserialize_any(Id)
 }
 
 impl Customer {

@@ -74,6 +74,7 @@ mod engine;
 mod error;
 mod inquiry;
 pub mod queue;
+mod request;
 mod rng;
 mod route;
 mod score;
@@ -91,6 +92,7 @@ pub use engine::{BATCH_BLOCK, Engine, EngineBuilder, Scratch, Stage};
 pub use error::{Error, Problem, Result};
 pub use inquiry::{Customer, Inquiry};
 pub use queue::snapshot::{GroupState, QueueSnapshot, Waiting};
+pub use request::Request;
 pub use route::policy::{
     Aging, Groups, IndustryProfile, MAX_LOAD_MULTIPLIER, MAX_TEXT_BYTES, MIN_TEXT_BYTES, Overflow,
     POLICY_FORMAT, Policy, Priorities, Variant,
@@ -110,6 +112,7 @@ mod tests {
         assert_send_sync::<Scratch>();
         assert_send_sync::<Decision>();
         assert_send_sync::<Inquiry<'_>>();
+        assert_send_sync::<Request>();
         assert_send_sync::<Policy>();
         assert_send_sync::<QueueSnapshot>();
         assert_send_sync::<Error>();
