@@ -30,8 +30,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A line of a data file could not be understood.
-    #[error("{file}:{line}: {problem}: {value:?}")]
+    /// A line of a data file could not be understood. The value is quoted
+    /// with escapes (a lexicon value may hide a tab or an invisible
+    /// character), except in policy errors, whose value is a sentence about
+    /// the field (`escalate_negativity = 1.7 (allowed 0..=1)`), printed as
+    /// written.
+    #[error("{file}:{line}: {problem}: {}", shown(*problem, value))]
     Data {
         /// The file (or the name given to an in-memory source).
         file: String,
@@ -51,6 +55,15 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// How [`Error::Data`] shows its value.
+fn shown(problem: Problem, value: &str) -> String {
+    if problem == Problem::BadPolicy {
+        value.to_string()
+    } else {
+        format!("{value:?}")
+    }
 }
 
 /// The kind of problem found in a data file; part of [`Error::Data`].

@@ -336,54 +336,54 @@ fn policy_files_with_wrong_types() {
         (
             "type_u32.json",
             "{\"format\": \"kefu-triage policy v1\",\n \"repeat_contacts\": \"two\"}",
-            r#"2: invalid policy: "repeat_contacts: invalid type: string \"two\", expected u32 at line 2 column 25""#,
+            r#"2: invalid policy: repeat_contacts: invalid type: string "two", expected u32 at line 2 column 25"#,
         ),
         (
             "type_usize.json",
             "{\"format\": \"kefu-triage policy v1\",\n \"max_text_bytes\": -5}",
-            r#"2: invalid policy: "max_text_bytes: invalid value: integer `-5`, expected usize at line 2 column 21""#,
+            r#"2: invalid policy: max_text_bytes: invalid value: integer `-5`, expected usize at line 2 column 21"#,
         ),
         (
             "type_list.json",
             "{\"format\": \"kefu-triage policy v1\",\n \"high_risk_labels\": \"privacy\"}",
-            r#"2: invalid policy: "high_risk_labels: invalid type: string \"privacy\", expected a sequence at line 2 column 30""#,
+            r#"2: invalid policy: high_risk_labels: invalid type: string "privacy", expected a sequence at line 2 column 30"#,
         ),
         (
             "type_string.json",
             "{\"format\": \"kefu-triage policy v1\",\n \"groups\": {\"threat\": 5}}",
-            r#"2: invalid policy: "threat: invalid type: integer `5`, expected a string at line 2 column 23""#,
+            r#"2: invalid policy: threat: invalid type: integer `5`, expected a string at line 2 column 23"#,
         ),
         (
             "type_bool.json",
             "{\"format\": \"kefu-triage policy v1\",\n\n \"angry_complaint_is_high_risk\": \"yes\"}",
-            r#"3: invalid policy: "angry_complaint_is_high_risk: invalid type: string \"yes\", expected a boolean at line 3 column 38""#,
+            r#"3: invalid policy: angry_complaint_is_high_risk: invalid type: string "yes", expected a boolean at line 3 column 38"#,
         ),
         (
             "type_u8.json",
             "{\"format\": \"kefu-triage policy v1\",\n \"priority\": {\"vip\": 300}}",
-            r#"2: invalid policy: "vip: invalid value: integer `300`, expected u8 at line 2 column 24""#,
+            r#"2: invalid policy: vip: invalid value: integer `300`, expected u8 at line 2 column 24"#,
         ),
         (
             "unknown_industry.json",
             "{\"format\": \"kefu-triage policy v1\",\n \"industries\": {\"spaceflight\": {}}}",
-            "2: invalid policy: \"industries: unknown variant `spaceflight`, expected one of `ecommerce`, \
+            "2: invalid policy: industries: unknown variant `spaceflight`, expected one of `ecommerce`, \
              `local_life`, `education`, `medical_beauty`, `finance`, `electronics`, `travel` \
-             at line 2 column 29\"",
+             at line 2 column 29",
         ),
         (
             "duplicate_field.json",
             "{\"format\": \"kefu-triage policy v1\",\n \"repeat_contacts\": 1,\n \"repeat_contacts\": 2}",
-            r#"3: invalid policy: "duplicate field `repeat_contacts` at line 3 column 18""#,
+            r#"3: invalid policy: duplicate field `repeat_contacts` at line 3 column 18"#,
         ),
         (
             "trailing_comma.json",
             "{\"format\": \"kefu-triage policy v1\",\n}",
-            r#"2: invalid policy: "trailing comma at line 2 column 1""#,
+            r#"2: invalid policy: trailing comma at line 2 column 1"#,
         ),
         (
             "empty.json",
             "",
-            r#"1: invalid policy: "expected a JSON object, found \"\"""#,
+            r#"1: invalid policy: expected a JSON object, found """#,
         ),
     ];
     for &(name, json, rest) in cases {
@@ -401,55 +401,55 @@ fn policy_files_with_bad_values() {
         (
             "range.json",
             "{\"format\": \"kefu-triage policy v1\",\n \"escalate_negativity\": 2.0}",
-            r#"2: invalid policy: "escalate_negativity = 2""#,
+            r#"2: invalid policy: escalate_negativity = 2 (allowed 0..=1)"#,
             Problem::BadPolicy,
         ),
         (
             "priority.json",
             "{\"format\": \"kefu-triage policy v1\",\n \"priority\": {\"vip\": 12}}",
-            r#"2: invalid policy: "priority.vip = 12""#,
+            r#"2: invalid policy: priority.vip = 12 (allowed 0..=9)"#,
             Problem::BadPolicy,
         ),
         (
             "format.json",
             "{\"format\": \"kefu-triage policy v2\"}",
-            r#"1: invalid policy: "format = \"kefu-triage policy v2\"""#,
+            r#"1: invalid policy: format = "kefu-triage policy v2""#,
             Problem::BadPolicy,
         ),
         (
             "max_bytes.json",
             "{\"format\": \"kefu-triage policy v1\", \"max_text_bytes\": 5}",
-            r#"1: invalid policy: "max_text_bytes = 5 (allowed 16..=16777216)""#,
+            r#"1: invalid policy: max_text_bytes = 5 (allowed 16..=16777216)"#,
             Problem::BadPolicy,
         ),
         (
             "max_bytes_huge.json",
             "{\"format\": \"kefu-triage policy v1\", \"max_text_bytes\": 18446744073709551615}",
-            r#"1: invalid policy: "max_text_bytes = 18446744073709551615 (allowed 16..=16777216)""#,
+            r#"1: invalid policy: max_text_bytes = 18446744073709551615 (allowed 16..=16777216)"#,
             Problem::BadPolicy,
         ),
         (
             "promotion.json",
             "{\"format\": \"kefu-triage policy v1\",\n \"load\": {\"hourly\": [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1],\n \"promotion_multiplier\": 1e308}}",
-            r#"3: invalid policy: "load.promotion_multiplier = 1e308 (allowed above 0, up to 100)""#,
+            r#"3: invalid policy: load.promotion_multiplier = 1e308 (allowed above 0, up to 100)"#,
             Problem::BadPolicy,
         ),
         (
             "hourly.toml",
             "format = \"kefu-triage policy v1\"\n[load]\nhourly = [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,-1]\npromotion_multiplier = 2.0\n",
-            r#"3: invalid policy: "load.hourly = -1 (allowed 0..=100)""#,
+            r#"3: invalid policy: load.hourly = -1 (allowed 0..=100)"#,
             Problem::BadPolicy,
         ),
         (
             "repeat.json",
             "{\"format\": \"kefu-triage policy v1\", \"repeat_contacts\": 4000000000}",
-            r#"1: invalid policy: "repeat_contacts = 4000000000 (allowed 0..=1000)""#,
+            r#"1: invalid policy: repeat_contacts = 4000000000 (allowed 0..=1000)"#,
             Problem::BadPolicy,
         ),
         (
             "aging.json",
             "{\"format\": \"kefu-triage policy v1\", \"aging\": {\"step_seconds\": 0, \"max_wait_seconds\": 60}}",
-            r#"1: invalid policy: "aging.step_seconds = 0 (allowed 1..=86400)""#,
+            r#"1: invalid policy: aging.step_seconds = 0 (allowed 1..=86400)"#,
             Problem::BadPolicy,
         ),
         // A policy must say it is one: an empty file or `{}` is not the
@@ -457,37 +457,37 @@ fn policy_files_with_bad_values() {
         (
             "empty_object.json",
             "{}",
-            r#"1: invalid policy: "format: missing (a policy starts with format = \"kefu-triage policy v1\")""#,
+            r#"1: invalid policy: format: missing (a policy starts with format = "kefu-triage policy v1")"#,
             Problem::BadPolicy,
         ),
         (
             "empty.toml",
             "",
-            r#"1: invalid policy: "format: missing (a policy starts with format = \"kefu-triage policy v1\")""#,
+            r#"1: invalid policy: format: missing (a policy starts with format = "kefu-triage policy v1")"#,
             Problem::BadPolicy,
         ),
         (
             "no_format.toml",
             "repeat_contacts = 3\n",
-            r#"1: invalid policy: "format: missing (a policy starts with format = \"kefu-triage policy v1\")""#,
+            r#"1: invalid policy: format: missing (a policy starts with format = "kefu-triage policy v1")"#,
             Problem::BadPolicy,
         ),
         (
             "no_human_channel.json",
             "{\"format\": \"kefu-triage policy v1\",\n \"industries\": {\"travel\":\n {\"disabled_channels\": [\"human_chat\", \"phone_callback\", \"ticket\", \"phone\"]}}}",
-            r#"3: invalid policy: "industries.travel.disabled_channels = [HumanChat, PhoneCallback, Ticket, Phone]""#,
+            r#"3: invalid policy: industries.travel.disabled_channels = ["human_chat", "phone_callback", "ticket", "phone"] (at least one human channel must stay open)"#,
             Problem::BadPolicy,
         ),
         (
             "type.toml",
             "format = \"kefu-triage policy v1\"\nrepeat_contacts = \"two\"\n",
-            r#"2: invalid policy: "repeat_contacts: invalid type: string \"two\", expected u32""#,
+            r#"2: invalid policy: repeat_contacts: invalid type: string "two", expected u32"#,
             Problem::BadPolicy,
         ),
         (
             "range.toml",
             "format = \"kefu-triage policy v1\"\n\nescalate_negativity = 2.0\n",
-            r#"3: invalid policy: "escalate_negativity = 2""#,
+            r#"3: invalid policy: escalate_negativity = 2 (allowed 0..=1)"#,
             Problem::BadPolicy,
         ),
         // Labels are checked against the taxonomy when the engine is
@@ -556,4 +556,22 @@ fn policy_errors_name_line_and_field() {
     assert!(e.to_string().contains("repeat_contacts"), "{e}");
     let f = TempFile::new("gap_array.json", b"[]");
     assert!(Engine::builder().policy_path(f.path()).build().is_err());
+}
+
+/// A mistake found only when the engine is built (an overflow to a group
+/// nothing routes to) still names the file, the line of the field and the
+/// value as written.
+#[test]
+fn build_time_policy_errors_name_the_line_of_the_field() {
+    let text = "{\"format\": \"kefu-triage policy v1\",\n \"overflow\": {\n  \"logistics\": {\n   \"after_seconds\": 60,\n   \"to\": \"nobody\"}}}";
+    let f = TempFile::new("overflow.json", text.as_bytes());
+    let e = Engine::builder().policy_path(f.path()).build().unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{}:5: invalid policy: overflow.logistics.to = \"nobody\": not a skill group the \
+             policy or the taxonomy routes to",
+            f.name()
+        )
+    );
 }

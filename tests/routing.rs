@@ -373,7 +373,7 @@ fn policy_files_validate_with_file_line_and_field() {
     assert_eq!(e.problem(), Some(Problem::BadPolicy));
     assert!(
         e.to_string().starts_with(
-            "p.json:4: invalid policy: \"overflow.general = cycle general -> logistics -> general\""
+            "p.json:4: invalid policy: overflow.general = cycle general -> logistics -> general"
         ),
         "{e}"
     );
@@ -383,7 +383,7 @@ fn policy_files_validate_with_file_line_and_field() {
     let e = Engine::builder().policy(p).build().unwrap_err();
     assert!(
         e.to_string()
-            .contains("overflow.logistics.to: unknown skill group"),
+            .contains("overflow.logistics.to = \"nobody\": not a skill group"),
         "{e}"
     );
 
@@ -398,7 +398,7 @@ fn policy_files_validate_with_file_line_and_field() {
     let e = Policy::from_json_str("p.json", bad_override).unwrap_err();
     assert!(
         e.to_string()
-            .contains("variants[0] \\\"a\\\": escalate_negativty: unknown field"),
+            .contains("variants[0] \"a\": escalate_negativty: unknown field"),
         "{e}"
     );
 

@@ -589,7 +589,7 @@ impl Policy {
             ("margin_threshold", self.margin_threshold),
         ] {
             if !(0.0..=1.0).contains(&v) {
-                return bad(field, v.to_string());
+                return bad(field, format!("{v} (allowed 0..=1)"));
             }
         }
         if !(MIN_TEXT_BYTES..=MAX_TEXT_BYTES).contains(&self.max_text_bytes) {
@@ -626,11 +626,17 @@ impl Policy {
             ("priority.high_risk", p.high_risk),
         ] {
             if v > 9 {
-                return bad(field, v.to_string());
+                return bad(field, format!("{v} (allowed 0..=9)"));
             }
         }
         if p.negativity_min > p.negativity_max {
-            return bad("priority.negativity_min", p.negativity_min.to_string());
+            return bad(
+                "priority.negativity_min",
+                format!(
+                    "{} (allowed 0..=priority.negativity_max, {})",
+                    p.negativity_min, p.negativity_max
+                ),
+            );
         }
         let g = &self.groups;
         for (field, v) in [
@@ -652,9 +658,17 @@ impl Policy {
                 Channel::Phone,
             ];
             if !human.iter().any(|&c| profile.allows(c)) {
+                let names: Vec<String> = profile
+                    .disabled_channels
+                    .iter()
+                    .map(|c| format!("\"{c}\""))
+                    .collect();
                 return bad(
                     &format!("industries.{industry}.disabled_channels"),
-                    format!("{:?}", profile.disabled_channels),
+                    format!(
+                        "[{}] (at least one human channel must stay open)",
+                        names.join(", ")
+                    ),
                 );
             }
         }
@@ -666,11 +680,17 @@ impl Policy {
                 if let Some(v) = v
                     && !(0.0..=1.0).contains(&v)
                 {
-                    return bad(&format!("industries.{industry}.{field}"), v.to_string());
+                    return bad(
+                        &format!("industries.{industry}.{field}"),
+                        format!("{v} (allowed 0..=1)"),
+                    );
                 }
             }
             if let Some(&h) = profile.peak_hours.iter().find(|&&h| h > 23) {
-                return bad(&format!("industries.{industry}.peak_hours"), h.to_string());
+                return bad(
+                    &format!("industries.{industry}.peak_hours"),
+                    format!("{h} (allowed 0..=23)"),
+                );
             }
         }
         let day = 86_400;
@@ -811,9 +831,13 @@ impl Policy {
             if !known.contains(&o.to.as_str()) {
                 return Err(Error::data(
                     file,
-                    0,
+                    line_of_path(text, &["overflow", from, "to"]),
                     Problem::BadPolicy,
-                    format!("overflow.{from}.to: unknown skill group {:?}", o.to),
+                    format!(
+                        "overflow.{from}.to = \"{}\": not a skill group the policy or the \
+                         taxonomy routes to",
+                        o.to
+                    ),
                 ));
             }
         }
@@ -842,6 +866,24 @@ fn line_of(text: &str, key: &str) -> usize {
             }
         })
         .map_or(1, |i| i + 1)
+}
+
+/// 1-based line of the last key of `path`, each key looked for after the
+/// one before it (`["overflow", "vip", "to"]`); 0 for a policy built in
+/// code (no text).
+fn line_of_path(text: &str, path: &[&str]) -> usize {
+    if text.is_empty() {
+        return 0;
+    }
+    let mut at = 0;
+    for key in path {
+        let quoted = format!("\"{key}\"");
+        match text[at..].find(&quoted) {
+            Some(i) => at += i,
+            None => break,
+        }
+    }
+    line_at(text, at)
 }
 
 /// The last `"key":` on 1-based `line` left of 1-based `column`.
@@ -957,7 +999,7 @@ mod tests {
         .unwrap_err();
         assert!(
             e.to_string()
-                .starts_with("p.json:3: invalid policy: \"unknown field `nope`"),
+                .starts_with("p.json:3: invalid policy: unknown field `nope`"),
             "{e}"
         );
         let e = Policy::from_json_str(
@@ -967,10 +1009,7 @@ mod tests {
         .unwrap_err();
         assert!(e.to_string().contains("invalid type"), "{e}");
         let e = Policy::from_json_str("p.json", "{\"format\": \"x\"}").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "p.json:1: invalid policy: \"format = \\\"x\\\"\""
-        );
+        assert_eq!(e.to_string(), "p.json:1: invalid policy: format = \"x\"");
         let all_off = r#"{"format": "kefu-triage policy v1", "industries": {"travel":
             {"disabled_channels": ["human_chat", "phone_callback", "ticket", "phone"]}}}"#;
         let e = Policy::from_json_str("p.json", all_off).unwrap_err();
