@@ -75,10 +75,12 @@ mod error;
 mod inquiry;
 pub mod queue;
 mod request;
+#[cfg(any(feature = "train", test))]
 mod rng;
 mod route;
 mod score;
 mod text;
+#[cfg(feature = "train")]
 pub mod train;
 
 pub use text::{normalize, pii};

@@ -2,8 +2,11 @@
 
 use std::io::Read;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+#[cfg(feature = "segment")]
+use std::sync::OnceLock;
 
+#[cfg(feature = "segment")]
 use jieba_rs::Jieba;
 
 use crate::engine::core::{Engine, Inner};
@@ -38,6 +41,8 @@ impl Default for Engine {
     }
 }
 
+/// jieba's default dictionary plus the domain words.
+#[cfg(feature = "segment")]
 pub(super) fn build_jieba(words: &[cues::DictEntry]) -> Jieba {
     let mut jieba = Jieba::new();
     for (word, freq, tag) in words {
@@ -186,11 +191,27 @@ impl EngineBuilder {
             text.starts_with('w') || text.contains("\nw")
         });
         std::thread::scope(|scope| {
+            // Without `segment` the dictionary is still read, for its errors.
+            #[cfg(not(feature = "segment"))]
+            let _ = (scope, &words);
             // jieba's dictionary takes about as long as all the rest
             // (Jieba::new 49 ms against 37 ms for the lexicons and models in
             // one bench run): when triage needs it, build it on the other
             // core meanwhile; otherwise on first use.
+            #[cfg(feature = "segment")]
             let jieba = word_features.then(|| scope.spawn(|| build_jieba(&words)));
+            #[cfg(not(feature = "segment"))]
+            if word_features {
+                let (file, _) = source(Lexicon::IssueModel);
+                return Err(Error::data(
+                    file,
+                    0,
+                    crate::error::Problem::BadModel,
+                    "the issue model reads jieba tokens (w… rows, or word_features(true)): \
+                     build kefu-triage with the `segment` feature"
+                        .to_string(),
+                ));
+            }
             let (file, text) = source(Lexicon::Taxonomy);
             let taxonomy = Taxonomy::parse(file, text)?;
             let mut set = CueSet::default();
@@ -241,7 +262,9 @@ impl EngineBuilder {
                 &taxonomy,
             );
             let sentiment = SentimentScorer::default();
+            #[cfg(feature = "segment")]
             let built = OnceLock::new();
+            #[cfg(feature = "segment")]
             if let Some(handle) = jieba {
                 match handle.join() {
                     Ok(j) => {
@@ -255,7 +278,9 @@ impl EngineBuilder {
                     id: NEXT_ENGINE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
                     taxonomy,
                     cues,
+                    #[cfg(feature = "segment")]
                     jieba: built,
+                    #[cfg(feature = "segment")]
                     user_words: words.clone(),
                     word_features,
                     detector,

@@ -1,14 +1,19 @@
 //! The engine itself: what is built once and shared.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+#[cfg(feature = "segment")]
+use std::sync::OnceLock;
 
+#[cfg(feature = "segment")]
 use jieba_rs::Jieba;
 
 use crate::route::policy::Policy;
 use crate::score::issue::IssueScorer;
 use crate::score::sentiment::SentimentScorer;
 use crate::score::sums::Models;
-use crate::text::cues::{self, Cues, Taxonomy};
+#[cfg(feature = "segment")]
+use crate::text::cues;
+use crate::text::cues::{Cues, Taxonomy};
 use crate::text::pii::Detector;
 
 /// The triage engine.
@@ -43,8 +48,10 @@ pub(super) struct Inner {
     pub(super) taxonomy: Taxonomy,
     pub(super) cues: Cues,
     /// Built on first use unless the issue model reads jieba tokens.
+    #[cfg(feature = "segment")]
     pub(super) jieba: OnceLock<Jieba>,
     /// The domain dictionary, added to jieba when it is built.
+    #[cfg(feature = "segment")]
     pub(super) user_words: Vec<cues::DictEntry>,
     /// Whether triage segments and feeds the tokens to the issue model.
     pub(super) word_features: bool,

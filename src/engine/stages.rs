@@ -1,10 +1,12 @@
 //! The stages of one triage, in pipeline order: normalize and mask, segment,
 //! scan, classify, route.
 
+#[cfg(feature = "segment")]
 use jieba_rs::Jieba;
 
 use crate::decision::{Decision, Route, SentimentAssessment};
 use crate::domain::Emotion;
+#[cfg(feature = "segment")]
 use crate::engine::builder::build_jieba;
 use crate::engine::core::Engine;
 use crate::engine::scratch::{Scratch, Verdict};
@@ -53,6 +55,7 @@ impl Stage {
 
 impl Engine {
     /// jieba with the domain dictionary, built on first use.
+    #[cfg(feature = "segment")]
     pub(super) fn jieba(&self) -> &Jieba {
         self.inner
             .jieba
@@ -97,9 +100,11 @@ impl Engine {
         pii::mask_into(raw, &s.raw_pii, style, &mut s.masked);
     }
 
-    /// Step 3: jieba segmentation of the normalized text.
+    /// Step 3: jieba segmentation of the normalized text (no tokens
+    /// without the `segment` feature, where no model can read them).
     pub(super) fn stage_segment(&self, s: &mut Scratch) {
         s.tokens.clear();
+        #[cfg(feature = "segment")]
         s.tokens.extend(
             self.jieba()
                 .cut(s.norm.text(), true)

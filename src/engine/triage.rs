@@ -38,6 +38,7 @@ impl Engine {
     /// let engine = kefu_triage::Engine::default();
     /// assert_eq!(engine.segment("团购券怎么核销"), ["团购券", "怎么", "核销"]);
     /// ```
+    #[cfg(feature = "segment")]
     pub fn segment<'a>(&self, text: &'a str) -> Vec<&'a str> {
         self.jieba()
             .cut(text, true)

@@ -395,6 +395,7 @@ impl Policy {
     /// let e = Policy::from_toml_str("p.toml", bad).unwrap_err();
     /// assert!(e.to_string().starts_with("p.toml:3: invalid policy"), "{e}");
     /// ```
+    #[cfg(feature = "toml")]
     pub fn from_toml_str(file: &str, text: &str) -> Result<Policy> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let policy: Policy = toml::from_str(text).map_err(|e| {
@@ -440,7 +441,17 @@ impl Policy {
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
         {
-            Policy::from_toml_str(&name, &text)?
+            #[cfg(feature = "toml")]
+            {
+                Policy::from_toml_str(&name, &text)?
+            }
+            #[cfg(not(feature = "toml"))]
+            return Err(Error::data(
+                &name,
+                0,
+                Problem::BadPolicy,
+                "a TOML policy needs kefu-triage's `toml` feature".to_string(),
+            ));
         } else {
             Policy::from_json_str(&name, &text)?
         };
