@@ -117,9 +117,6 @@ fn parse_args() -> Result<Args, String> {
             "--emotion-model" => models.push((Lexicon::EmotionModel, value()?)),
             "--cues" => models.push((Lexicon::IssueCues, value()?)),
             "--policy" => policy = Some(value()?),
-            "-h" | "--help" => {
-                return Err("usage: evaluate FILE [--split NAME]".to_string());
-            }
             _ if a.starts_with("--") => return Err(format!("unknown flag {a}")),
             _ => file = Some(a),
         }

@@ -9,9 +9,6 @@
 //! with it, Erlang A (exponential patience with that mean). `--json` prints a
 //! single JSON object for the given number of agents instead of the table.
 
-#[path = "common/usage.rs"]
-mod usage;
-
 use std::process::ExitCode;
 
 use kefu_triage::queue::{
@@ -249,10 +246,6 @@ fn run_erlang_a(args: &Args, lam: f64, patience: f64) {
 }
 
 fn main() -> ExitCode {
-    if usage::asked() {
-        usage::print(include_str!("queue_whatif.rs"), "queue_whatif.rs");
-        return ExitCode::SUCCESS;
-    }
     let args = match parse_args(std::env::args().skip(1)) {
         Ok(Some(a)) => a,
         Ok(None) => {

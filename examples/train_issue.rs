@@ -119,7 +119,6 @@ fn parse_args() -> Result<Args, String> {
             "--words" => a.words = true,
             "--no-dev" => a.dev = false,
             "--no-weak" => a.weak = false,
-            "-h" | "--help" => return Err("see the doc comment of examples/train_issue.rs".into()),
             _ => {
                 let val = it.next().ok_or(format!("{flag} needs a value"))?;
                 let num = || {
