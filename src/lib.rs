@@ -23,7 +23,7 @@
 //!    model — with a calibrated confidence and abstention;
 //! 6. negativity and emotion (trained models over negation-aware lexicon
 //!    features) and explicit escalation cues (转人工, 投诉, 12315, 曝光 …);
-//! 7. the routing policy of DESIGN.md ([`Policy`]: rules 1–9, industry
+//! 7. the routing policy ([`Policy`]: rules 1–9 as the README tables them, industry
 //!    profiles, overflow, aging, A/B variants), explained in Chinese or
 //!    English ([`Decision::explain`]);
 //! 8. a wait estimate from the live [`QueueSnapshot`] ([`queue`]: Erlang C

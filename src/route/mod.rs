@@ -1,6 +1,6 @@
-//! Stage 3: routing — the policy and its files, the rules of DESIGN.md that
-//! turn scores into a lane, channel, skill group and priority, and the wait
-//! estimate that goes with the route.
+//! Stage 3: routing — the policy and its files, the rules (README, "Routing
+//! policy") that turn scores into a lane, channel, skill group and
+//! priority, and the wait estimate that goes with the route.
 
 pub(crate) mod policy;
 pub(crate) mod rules;

@@ -1,4 +1,4 @@
-//! The routing policy: data, validation and the rules of DESIGN.md.
+//! The routing policy: its data, its files and their validation.
 
 use std::collections::BTreeMap;
 

@@ -1,4 +1,4 @@
-//! Rules 1–8 of the routing policy (DESIGN.md), evaluated in order.
+//! Rules 1–8 of the routing policy (README, "Routing policy"), in order.
 //!
 //! Every rule that fires becomes a reason. The first rule that decides picks
 //! the lane and skill group; the priority is the highest any fired rule
