@@ -290,7 +290,6 @@ pub(crate) fn for_each_named(
     emit: impl FnMut(&str, f32),
 ) {
     let mut names = Names {
-        readers,
         cue_labels,
         buf,
         emit,
@@ -301,7 +300,6 @@ pub(crate) fn for_each_named(
 
 /// [`for_each_named`]'s visitor.
 struct Names<'a, F> {
-    readers: u8,
     cue_labels: &'a [&'a str],
     buf: &'a mut String,
     emit: F,
@@ -318,11 +316,12 @@ impl<F: FnMut(&str, f32)> Names<'_, F> {
 
 impl<F: FnMut(&str, f32)> NgramVisitor for Names<'_, F> {
     fn ngram(&mut self, prev: Option<char>, c: char, unigram: u8, bigram: u8) {
-        if unigram & self.readers != 0 {
+        // `visit_ngrams` already masked both by the readers asked for.
+        if unigram != 0 {
             self.emit('u', [c], 1.0);
         }
         if let Some(p) = prev
-            && bigram & self.readers != 0
+            && bigram != 0
         {
             self.emit('b', [p, c], 1.0);
         }
