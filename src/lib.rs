@@ -80,6 +80,7 @@ mod rng;
 mod route;
 mod score;
 mod text;
+mod tracker;
 #[cfg(feature = "train")]
 pub mod train;
 
@@ -100,6 +101,7 @@ pub use route::policy::{
     POLICY_FORMAT, Policy, Priorities, Variant,
 };
 pub use text::cues::{Lexicon, MAX_PATTERN_CHARS};
+pub use tracker::{QueueEvent, QueueTracker, TrackError, TrackerStats};
 
 #[cfg(test)]
 mod tests {

@@ -30,7 +30,7 @@ fn snapshot(name: &str) -> QueueSnapshot {
     let every = |online, aht, n| -> Vec<GroupState> {
         [
             "logistics",
-            "returns_line",
+            "shipping_returns",
             "returns",
             "after_sales",
             "presales",
@@ -63,11 +63,11 @@ fn snapshot(name: &str) -> QueueSnapshot {
             snap.groups.retain(|g| g.skill_group != "logistics");
             snap.groups.push(group("logistics", 0, 0, 180.0, &[]));
         }
-        "returns_line_long" => {
+        "shipping_returns_long" => {
             snap.groups
-                .retain(|g| g.skill_group != "returns_line" && g.skill_group != "returns");
+                .retain(|g| g.skill_group != "shipping_returns" && g.skill_group != "returns");
             snap.groups
-                .push(group("returns_line", 2, 2, 600.0, &[(3, 40)]));
+                .push(group("shipping_returns", 2, 2, 600.0, &[(3, 40)]));
             snap.groups.push(group("returns", 10, 10, 200.0, &[(3, 2)]));
         }
         "everything_long" => snap.groups = every(2, 900.0, 30),

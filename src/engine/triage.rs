@@ -25,6 +25,33 @@ impl Engine {
         self.inner.taxonomy.entries.iter().map(|e| &e.label)
     }
 
+    /// Every skill group a decision of this engine can name, sorted: the
+    /// taxonomy's, and those of the policy and its variants (see
+    /// [`Policy::skill_groups`]). A [`QueueSnapshot`](crate::QueueSnapshot)
+    /// that covers these gives a wait estimate for every route.
+    ///
+    /// ```
+    /// let engine = kefu_triage::Engine::default();
+    /// let groups = engine.skill_groups();
+    /// for g in ["logistics", "shipping_returns", "returns", "vip", "general"] {
+    ///     assert!(groups.contains(&g), "{g}");
+    /// }
+    /// ```
+    pub fn skill_groups(&self) -> Vec<&str> {
+        let inner = &*self.inner;
+        let mut all: Vec<&str> = inner
+            .taxonomy
+            .entries
+            .iter()
+            .map(|e| e.skill_group.as_str())
+            .chain(inner.policy.skill_groups())
+            .chain(inner.variants.iter().flat_map(Policy::skill_groups))
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+
     /// Segments `text` with jieba (HMM on) and the domain dictionary of
     /// `lexicons/user_dict.txt`, so that 团购券, 核销 or 玻尿酸 come out whole.
     ///

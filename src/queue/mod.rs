@@ -45,6 +45,8 @@ mod load;
 mod numeric;
 mod phrasing;
 mod position;
+#[cfg(test)]
+pub(crate) mod sim;
 pub(crate) mod snapshot;
 
 pub use erlang_a::{ErlangA, agents_for_service_level_erlang_a, erlang_a};
@@ -58,6 +60,7 @@ pub use position::{HIGH_QUANTILE, LOW_QUANTILE, WaitRange, estimate_wait, positi
 
 #[cfg(test)]
 mod tests {
+    use super::sim::{Rng, simulate_contacts};
     use super::*;
     use super::{erlang_c::*, position::*};
 
@@ -103,21 +106,6 @@ mod tests {
         (x - y).abs() / y.abs().max(1e-300)
     }
 
-    /// Uniform and exponential draws from splitmix64.
-    struct Rng(crate::rng::SplitMix64);
-    impl Rng {
-        fn new(seed: u64) -> Rng {
-            Rng(crate::rng::SplitMix64(seed))
-        }
-        /// Uniform in (0, 1).
-        fn uniform(&mut self) -> f64 {
-            ((self.0.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
-        }
-        fn exp(&mut self, rate: f64) -> f64 {
-            -self.uniform().ln() / rate
-        }
-    }
-
     struct SimResult {
         mean_wait: f64,
         p_wait: f64,
@@ -126,9 +114,8 @@ mod tests {
         mean_wait_served: f64,
     }
 
-    /// FCFS M/M/c(+M) simulation: each arrival takes the earliest free agent
-    /// unless its patience runs out first (abandoned contacts never occupy an
-    /// agent, so the virtual wait of each arrival is known on arrival).
+    /// Waiting-time statistics of [`simulate_contacts`] after a warm-up of
+    /// a twentieth of the customers.
     fn simulate(
         lam: f64,
         mu: f64,
@@ -138,49 +125,30 @@ mod tests {
         within: f64,
         seed: u64,
     ) -> SimResult {
-        let mut rng = Rng::new(seed);
-        let mut free = vec![0.0f64; c];
-        let mut t = 0.0;
         let warmup = customers / 20;
+        let all = simulate_contacts(lam, mu, c, theta, customers + warmup, seed);
         let (mut n, mut waited, mut abandoned, mut ok) = (0usize, 0usize, 0usize, 0usize);
         let (mut wait_sum, mut served_wait_sum, mut served) = (0.0, 0.0, 0usize);
-        for i in 0..customers + warmup {
-            t += rng.exp(lam);
-            let patience = if theta > 0.0 {
-                rng.exp(theta)
-            } else {
-                f64::INFINITY
-            };
-            let service = rng.exp(mu);
-            let (idx, &f) = free
-                .iter()
-                .enumerate()
-                .min_by(|x, y| x.1.total_cmp(y.1))
-                .unwrap();
-            let start = f.max(t);
-            let virtual_wait = start - t;
-            let (wait, gets_served) = if virtual_wait <= patience {
-                free[idx] = start + service;
-                (virtual_wait, true)
-            } else {
-                (patience, false)
-            };
-            if i < warmup {
-                continue;
-            }
+        for s in &all[warmup..] {
             n += 1;
-            wait_sum += wait;
-            if virtual_wait > 0.0 {
-                waited += 1;
-            }
-            if gets_served {
-                served += 1;
-                served_wait_sum += wait;
-                if wait <= within {
-                    ok += 1;
+            match s.start {
+                Some(start) => {
+                    let wait = start - s.arrive;
+                    wait_sum += wait;
+                    if wait > 0.0 {
+                        waited += 1;
+                    }
+                    served += 1;
+                    served_wait_sum += wait;
+                    if wait <= within {
+                        ok += 1;
+                    }
                 }
-            } else {
-                abandoned += 1;
+                None => {
+                    wait_sum += s.leave - s.arrive;
+                    waited += 1;
+                    abandoned += 1;
+                }
             }
         }
         let nf = n as f64;

@@ -3,17 +3,30 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A snapshot of the contact centre at one moment.
+/// A snapshot of the contact centre at one moment, keyed by skill-group
+/// names: [`Engine::skill_groups`](crate::Engine::skill_groups) lists every
+/// group a decision can name. A [`QueueTracker`](crate::QueueTracker)
+/// keeps one current from the service's own events.
 ///
 /// ```
 /// use kefu_triage::{GroupState, QueueSnapshot};
 /// let snap: QueueSnapshot = serde_json::from_str(r#"{
 ///   "dedicated_online": 2,
-///   "groups": [{"skill_group": "logistics", "agents_online": 4, "agents_busy": 4,
+///   "groups": [{"skill_group": "shipping_returns", "agents_online": 4, "agents_busy": 4,
 ///               "aht_seconds": 180, "waiting": [{"priority": 3, "count": 5}]}]
 /// }"#).unwrap();
-/// assert_eq!(snap.group("logistics").unwrap().ahead_of(3), 5);
-/// assert_eq!(snap.group("logistics").unwrap().ahead_of(5), 0);
+/// let group = snap.group("shipping_returns").unwrap();
+/// assert_eq!((group.ahead_of(3), group.ahead_of(5)), (5, 0));
+///
+/// // The default e-commerce profile sends a parcel question there, and the
+/// // decision says how long the wait is.
+/// use kefu_triage::{Customer, Engine, Inquiry, Tier};
+/// let inquiry = Inquiry::new("我的快递到哪了")
+///     .customer(Customer::new("u1").tier(Tier::Returning))
+///     .queue(&snap);
+/// let d = Engine::default().triage(&inquiry);
+/// assert_eq!(d.route.skill_group, "shipping_returns");
+/// assert_eq!(d.wait.unwrap().position, 5);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -62,7 +75,7 @@ impl GroupState {
     ///
     /// ```
     /// use kefu_triage::{GroupState, Waiting};
-    /// let mut g = GroupState::new("returns_line");
+    /// let mut g = GroupState::new("shipping_returns");
     /// g.agents_online = 4;
     /// g.agents_busy = 4;
     /// g.aht_seconds = 180.0;

@@ -9,6 +9,10 @@ use crate::error::{Error, Problem, Result};
 use crate::queue::LoadProfile;
 use crate::text::cues::Taxonomy;
 
+#[cfg(feature = "toml")]
+use super::locate::line_at;
+use super::locate::{key_before, line_of, line_of_path};
+
 /// The header value every policy file carries in its `format` field.
 pub const POLICY_FORMAT: &str = "kefu-triage policy v1";
 
@@ -111,6 +115,18 @@ pub struct Overflow {
     /// Overflow when the estimated wait (pessimistic end) exceeds this
     /// (0–86,400 seconds).
     pub after_seconds: u32,
+}
+
+impl Aging {
+    /// `priority` after `waited_seconds` in the queue (see
+    /// [`Policy::aged_priority`]).
+    pub(crate) fn priority_after(&self, priority: u8, waited_seconds: u32) -> u8 {
+        if self.max_wait_seconds > 0 && waited_seconds >= self.max_wait_seconds {
+            return 9;
+        }
+        let steps = waited_seconds.checked_div(self.step_seconds).unwrap_or(0);
+        u32::from(priority).saturating_add(steps).min(9) as u8
+    }
 }
 
 impl Overflow {
@@ -470,12 +486,49 @@ impl Policy {
     /// waited `aging.max_wait_seconds`, so no lane waits past the maximum
     /// because of higher lanes.
     pub fn aged_priority(&self, priority: u8, waited_seconds: u32) -> u8 {
-        let a = &self.aging;
-        if a.max_wait_seconds > 0 && waited_seconds >= a.max_wait_seconds {
-            return 9;
-        }
-        let steps = waited_seconds.checked_div(a.step_seconds).unwrap_or(0);
-        (priority as u32).saturating_add(steps).min(9) as u8
+        self.aging.priority_after(priority, waited_seconds)
+    }
+
+    /// The skill groups this policy names, sorted: the rules' specialist
+    /// groups, the industry profiles' groups and the overflow targets. The
+    /// engine also routes to the taxonomy's groups; [`Engine::skill_groups`]
+    /// lists both, which is what a [`QueueSnapshot`](crate::QueueSnapshot)
+    /// should cover.
+    ///
+    /// [`Engine::skill_groups`]: crate::Engine::skill_groups
+    ///
+    /// ```
+    /// let p = kefu_triage::Policy::default();
+    /// let groups = p.skill_groups();
+    /// assert!(groups.contains(&"vip") && groups.contains(&"shipping_returns"));
+    /// ```
+    pub fn skill_groups(&self) -> Vec<&str> {
+        let mut all: Vec<&str> = self
+            .rule_groups()
+            .chain(self.overflow.values().map(|o| o.to.as_str()))
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+
+    /// The groups the rules and industry profiles route to.
+    fn rule_groups(&self) -> impl Iterator<Item = &str> {
+        let g = &self.groups;
+        [
+            g.vip_queue.as_str(),
+            g.threat.as_str(),
+            g.safety.as_str(),
+            g.minor.as_str(),
+            g.privacy.as_str(),
+        ]
+        .into_iter()
+        .chain(self.industries.values().flat_map(|p| {
+            p.skill_groups
+                .values()
+                .map(String::as_str)
+                .chain(p.safety_group.as_deref())
+        }))
     }
 
     /// The variant a customer id falls in, by a stable hash: 64-bit FNV-1a
@@ -819,24 +872,11 @@ impl Policy {
         }
         // Overflow targets must be groups something routes to (a source
         // nothing routes to is harmless: it never overflows).
-        let g = &self.groups;
         let known: Vec<&str> = taxonomy
             .entries
             .iter()
             .map(|e| e.skill_group.as_str())
-            .chain([
-                g.vip_queue.as_str(),
-                g.threat.as_str(),
-                g.safety.as_str(),
-                g.minor.as_str(),
-                g.privacy.as_str(),
-            ])
-            .chain(self.industries.values().flat_map(|p| {
-                p.skill_groups
-                    .values()
-                    .map(String::as_str)
-                    .chain(p.safety_group.as_deref())
-            }))
+            .chain(self.rule_groups())
             .collect();
         for (from, o) in &self.overflow {
             if !known.contains(&o.to.as_str()) {
@@ -854,56 +894,6 @@ impl Policy {
         }
         Ok(())
     }
-}
-
-/// 1-based line of byte offset `at` in `text`.
-fn line_at(text: &str, at: usize) -> usize {
-    1 + text.as_bytes()[..at.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-}
-
-/// 1-based line where `key` first appears as a JSON key (`"key"`) or a
-/// TOML key (`key =` at a line start); 1 when it does not.
-fn line_of(text: &str, key: &str) -> usize {
-    let quoted = format!("\"{key}\"");
-    text.lines()
-        .position(|l| {
-            l.contains(&quoted) || {
-                let t = l.trim_start();
-                t.strip_prefix(key)
-                    .is_some_and(|r| r.trim_start().starts_with('='))
-            }
-        })
-        .map_or(1, |i| i + 1)
-}
-
-/// 1-based line of the last key of `path`, each key looked for after the
-/// one before it (`["overflow", "vip", "to"]`); 0 for a policy built in
-/// code (no text).
-fn line_of_path(text: &str, path: &[&str]) -> usize {
-    if text.is_empty() {
-        return 0;
-    }
-    let mut at = 0;
-    for key in path {
-        let quoted = format!("\"{key}\"");
-        match text[at..].find(&quoted) {
-            Some(i) => at += i,
-            None => break,
-        }
-    }
-    line_at(text, at)
-}
-
-/// The last `"key":` on 1-based `line` left of 1-based `column`.
-fn key_before(text: &str, line: usize, column: usize) -> Option<&str> {
-    let l = text.lines().nth(line.checked_sub(1)?)?;
-    let upto = l.get(..column.min(l.len()))?;
-    let colon = upto.rfind("\":")?;
-    let start = upto[..colon].rfind('"')? + 1;
-    Some(&upto[start..colon])
 }
 
 /// Merges `over` into `base`: objects key by key, other values replace.
