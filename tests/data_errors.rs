@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use kefu_triage::{Engine, Error, Lexicon, Problem};
+use kefu_triage::{Engine, Error, Lexicon, Policy, Problem};
 
 /// A file in a per-process temp directory, removed on drop.
 struct TempFile(PathBuf);
@@ -573,5 +573,25 @@ fn build_time_policy_errors_name_the_line_of_the_field() {
              policy or the taxonomy routes to",
             f.name()
         )
+    );
+
+    // The same policy parsed first and handed over as a value keeps its
+    // file and line; once a caller changes it, the error names the field
+    // without a line that might no longer be true.
+    let mut parsed = Policy::from_path(f.path()).unwrap();
+    let e = Engine::builder()
+        .policy(parsed.clone())
+        .build()
+        .unwrap_err();
+    assert!(
+        e.to_string().starts_with(&format!("{}:5: ", f.name())),
+        "{e}"
+    );
+    parsed.repeat_contacts += 1;
+    let e = Engine::builder().policy(parsed).build().unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("<policy>:0: invalid policy: overflow.logistics.to = \"nobody\""),
+        "{e}"
     );
 }

@@ -129,9 +129,15 @@ impl EngineBuilder {
         self
     }
 
-    /// Replaces the policy.
+    /// Replaces the policy. A policy parsed from a file (and not changed
+    /// since) keeps its file name and lines in the errors `build` finds;
+    /// otherwise they name `<policy>` and the field.
     pub fn policy(mut self, policy: Policy) -> EngineBuilder {
-        self.policy = Some(("<policy>".to_string(), policy, String::new()));
+        let (file, text) = match policy.source() {
+            Some(o) => (o.file.clone(), o.text.clone()),
+            None => ("<policy>".to_string(), String::new()),
+        };
+        self.policy = Some((file, policy, text));
         self
     }
 

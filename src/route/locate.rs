@@ -1,4 +1,5 @@
-//! Where a key or value sits in a policy file's text, for error lines.
+//! Where a policy came from and where a key or value sits in its text,
+//! for error lines.
 
 /// 1-based line of byte offset `at` in `text`.
 pub(super) fn line_at(text: &str, at: usize) -> usize {
@@ -48,4 +49,29 @@ pub(super) fn key_before(text: &str, line: usize, column: usize) -> Option<&str>
     let colon = upto.rfind("\":")?;
     let start = upto[..colon].rfind('"')? + 1;
     Some(&upto[start..colon])
+}
+
+/// Where a policy was parsed from. Never part of equality.
+#[derive(Clone, Default)]
+pub(crate) struct Origin(pub(crate) Option<std::sync::Arc<OriginText>>);
+
+pub(crate) struct OriginText {
+    pub(crate) file: String,
+    pub(crate) text: String,
+    pub(crate) toml: bool,
+}
+
+impl PartialEq for Origin {
+    fn eq(&self, _: &Origin) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(o) => write!(f, "{:?}", o.file),
+            None => f.write_str("None"),
+        }
+    }
 }

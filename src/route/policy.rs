@@ -11,7 +11,7 @@ use crate::text::cues::Taxonomy;
 
 #[cfg(feature = "toml")]
 use super::locate::line_at;
-use super::locate::{key_before, line_of, line_of_path};
+use super::locate::{Origin, OriginText, key_before, line_of, line_of_path};
 
 /// The header value every policy file carries in its `format` field.
 pub const POLICY_FORMAT: &str = "kefu-triage policy v1";
@@ -82,6 +82,10 @@ pub struct Policy {
     /// Gray release and A/B variants: a stable share of customers (by id)
     /// gets the policy with the variant's overrides.
     pub variants: Vec<Variant>,
+    /// The file and text this policy was parsed from, so that a problem
+    /// found when an engine is built with it still has its line.
+    #[serde(skip)]
+    pub(crate) origin: Origin,
 }
 
 /// Priority aging.
@@ -352,6 +356,7 @@ impl Policy {
             load: LoadProfile::flat(),
             utc_offset_minutes: 0,
             variants: Vec::new(),
+            origin: Origin::default(),
         }
     }
 
@@ -397,7 +402,7 @@ impl Policy {
             .is_some_and(|v| v.get("format").is_some());
         require_format(file, has_format)?;
         policy.check(file, json)?;
-        Ok(policy)
+        Ok(policy.with_origin(file, json, false))
     }
 
     /// Parses a TOML policy; as [`Policy::from_json_str`].
@@ -435,7 +440,7 @@ impl Policy {
             .is_some_and(|t| t.contains_key("format"));
         require_format(file, has_format)?;
         policy.check(file, text)?;
-        Ok(policy)
+        Ok(policy.with_origin(file, text, true))
     }
 
     /// Parses a policy file, JSON or TOML by its extension (`.toml`, else
@@ -472,6 +477,32 @@ impl Policy {
             Policy::from_json_str(&name, &text)?
         };
         Ok((policy, text))
+    }
+
+    fn with_origin(mut self, file: &str, text: &str, toml: bool) -> Policy {
+        self.origin = Origin(Some(std::sync::Arc::new(OriginText {
+            file: file.to_string(),
+            text: text.to_string(),
+            toml,
+        })));
+        self
+    }
+
+    /// The file and text this policy was parsed from, if it still says
+    /// what the policy says (a caller may have changed fields since).
+    pub(crate) fn source(&self) -> Option<&OriginText> {
+        let o = self.origin.0.as_deref()?;
+        let again = if o.toml {
+            #[cfg(feature = "toml")]
+            {
+                Policy::from_toml_str(&o.file, &o.text)
+            }
+            #[cfg(not(feature = "toml"))]
+            return None;
+        } else {
+            Policy::from_json_str(&o.file, &o.text)
+        };
+        again.ok().filter(|p| p == self).map(|_| o)
     }
 
     /// Validates and compiles the variants, locating errors in `text`.
