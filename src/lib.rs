@@ -67,6 +67,8 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[doc = include_str!("architecture.md")]
+pub mod architecture {}
 pub mod compliance;
 mod decision;
 mod domain;
