@@ -272,13 +272,9 @@ fn high_risk<'p, 'q>(ctx: &Ctx<'p, 'q>, fired: &mut FiredList, outcome: &mut Out
             }
         },
     );
-    if outcome
-        .decided
-        .is_none_or(|d| d.0 != Lane::Human || ctx.vip)
-    {
-        // A specialist outranks a generic human choice made by rule 1.
-        outcome.decided = Some((Lane::Human, group));
-    }
+    // A specialist outranks rule 1's generic human (or dedicated agent),
+    // VIP or not.
+    outcome.decided = Some((Lane::Human, group));
     outcome.priority = outcome.priority.max(policy.priority.high_risk);
 }
 
