@@ -361,7 +361,12 @@ fn run() -> Result<(), String> {
             "| source | n | issue strict | issue with secondary | negativity | calm routine | stays with the AI |"
         );
         println!("|---|---|---|---|---|---|---|");
-        let rows = by_source.iter().map(|(s, t)| (s.as_str(), t));
+        // Lines without a `source` are counted under "all" already: the
+        // total row is printed once.
+        let rows = by_source
+            .iter()
+            .filter(|(s, _)| s.as_str() != "all")
+            .map(|(s, t)| (s.as_str(), t));
         for (name, t) in rows.chain([("all", &all)]) {
             println!(
                 "| {name} | {} | {} | {} | {} | {} | {} |",

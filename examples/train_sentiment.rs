@@ -3,8 +3,17 @@
 //!
 //! ```text
 //! cargo run --release --example train_sentiment -- [--out-dir lexicons] [--service-weight 3] \
-//!     [--real-weight 3] [--weak-weight 0.5]
+//!     [--real-weight 3] [--weak-weight 0.5] [--epochs 8] [--min-df 6] [--l2 L] [--norm N]
 //! ```
+//!
+//! `--epochs`, `--min-df`, `--l2` and `--norm` set the trainer's passes,
+//! minimum document frequency of a feature, L2 penalty and feature-vector
+//! norm (the shipped models use the defaults shown, and the library
+//! trainer's for `--l2` and `--norm`). It reads the corpora of
+//! `../shared/data/` (see `examples/common/sentiment_data.rs` for the files
+//! and where they come from); to train on your own labeled messages, use
+//! the library trainer (`kefu_triage::train`), as `src/architecture.md`
+//! ("Retraining on your own data") shows.
 //!
 //! Negativity: shopping reviews, Weibo emotion posts (angry/sad/fear =
 //! negative), the customer-service messages written here, the real-message
@@ -124,7 +133,7 @@ fn run() -> Result<(), String> {
         &classes,
         &negativity,
         &cfg,
-        "trained by examples/train_sentiment.rs: shopping reviews + SMP2020-EWECT virus_train + service messages (train splits)",
+        "trained by examples/train_sentiment.rs: shopping reviews + SMP2020-EWECT virus_train + written service messages + real-message dev set and real sources' labels + weak labels (train splits)",
         log,
     );
     let classes: Vec<String> = emotions.iter().map(|s| s.to_string()).collect();

@@ -34,8 +34,10 @@ pub struct Policy {
     /// Must be `"kefu-triage policy v1"`, and must be present: a file
     /// without it (an empty file, `{}`) is an error, not the shipped policy.
     pub format: String,
-    /// Longer inquiries are cut to this many bytes (a `truncated` reason),
-    /// after personal data is masked. [`MIN_TEXT_BYTES`]`..=`[`MAX_TEXT_BYTES`].
+    /// Longer inquiries are cut to this many bytes (a `truncated` reason)
+    /// before anything else runs; the cut never splits a run of digits, so
+    /// no partial phone number escapes masking.
+    /// [`MIN_TEXT_BYTES`]`..=`[`MAX_TEXT_BYTES`].
     pub max_text_bytes: usize,
     /// How `masked_text` hides personal data: `placeholder` (`[手机号]`) or
     /// `partial` (`138****5678`).
@@ -242,8 +244,9 @@ pub struct IndustryProfile {
     /// Rule 9: above this estimated wait (seconds) a callback or ticket is
     /// offered instead of the chat queue.
     pub max_wait_seconds: Option<u32>,
-    /// Local hours (0–23) that are peak time for this industry; reported
-    /// with waits and used to scale arrivals.
+    /// Local hours (0–23) that are peak time for this industry, named in
+    /// the rule 9 reason when a wait passes the limit at one of them.
+    /// Arrivals are scaled by [`Policy::load`], not by these.
     pub peak_hours: Vec<u8>,
 }
 

@@ -349,7 +349,12 @@ fn low_confidence<'p>(ctx: &Ctx<'p, '_>, fired: &mut FiredList, outcome: &mut Ou
         detail.push_str("issue confidence ");
         TwoDecimals(ctx.assessed.confidence).push_to(detail);
         detail.push_str(" below ");
-        TwoDecimals(ctx.policy.confidence_threshold).push_to(detail);
+        // The industry's threshold where it sets one, as stage_classify uses.
+        let threshold = ctx
+            .profile
+            .confidence_threshold
+            .unwrap_or(ctx.policy.confidence_threshold);
+        TwoDecimals(threshold).push_to(detail);
         detail.push_str(" or too close to the runner-up");
     });
     outcome.decide(
