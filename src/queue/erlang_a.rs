@@ -46,8 +46,20 @@ impl BetaChain {
     }
 
     pub(super) fn advance(&mut self) {
+        self.advance_by(self.step());
+    }
+
+    /// The part of the next step that does not depend on `u`: the same
+    /// for every chain with this `beta`, so callers that run many chains
+    /// may compute it once ([`BetaChain::advance_by`]).
+    pub(super) fn step(&self) -> f64 {
+        (self.shift / (self.i + 2.0)).ln_1p()
+    }
+
+    /// [`BetaChain::advance`] with its [`step`](BetaChain::step) given.
+    pub(super) fn advance_by(&mut self, step: f64) {
         self.s -= self.ln_d.exp();
-        self.ln_d += self.ln_x + (self.shift / (self.i + 2.0)).ln_1p();
+        self.ln_d += self.ln_x + step;
         self.i += 1.0;
     }
 }

@@ -214,10 +214,19 @@ pub fn estimate_wait(
         let sd = var.sqrt();
         if k <= EXACT_POSITION_MAX {
             let beta = cmu / theta;
+            // The u-independent part of each step, once for the ~40 chains
+            // the two bisections run (the same values, bit for bit).
+            let mut steps = [0.0f64; EXACT_POSITION_MAX as usize];
+            let mut probe = BetaChain::new(beta, 1.0, beta);
+            for step in steps.iter_mut().take(k as usize) {
+                *step = probe.step();
+                probe.advance_by(*step);
+            }
+            let steps = &steps[..k as usize];
             let cdf = |v: f64| {
                 let mut ch = BetaChain::new(beta, theta * v, cmu * v);
-                for _ in 0..k {
-                    ch.advance();
+                for &step in steps {
+                    ch.advance_by(step);
                 }
                 ch.value()
             };
