@@ -532,7 +532,7 @@ mod tests {
             let nf = f64::from(n);
             for (p, z) in [(LOW_QUANTILE, -Z_HIGH), (HIGH_QUANTILE, Z_HIGH)] {
                 let wh = erlang_quantile_unit(nf, p, z);
-                let exact = quantile_by_bisection(p, nf, |x| erlang_cdf_unit(n, x));
+                let exact = quantile_by_bisection(p, nf, 0.0, |x| erlang_cdf_unit(n, x));
                 assert!(rel_err(wh, exact) < 2e-4, "n={n} p={p}: {wh} vs {exact}");
             }
         }

@@ -18,6 +18,9 @@ pub(super) const Z_HIGH: f64 = 0.841_621_233_572_914_3;
 /// the exact distribution (a normal approximation is used beyond).
 pub(super) const EXACT_POSITION_MAX: u32 = 1024;
 
+/// How close, in seconds, the exact wait quantiles are computed.
+const WAIT_TOLERANCE_S: f64 = 1e-3;
+
 /// Largest number of stages summed term by term; longer sums use an
 /// Euler–Maclaurin tail.
 pub(super) const DIRECT_SUM_MAX: u32 = 4096;
@@ -55,8 +58,14 @@ impl WaitRange {
 }
 
 /// Bisection for the `p`-quantile of a non-decreasing CDF on `[0, ∞)`, with
-/// `hi` a first guess for an upper bracket.
-pub(super) fn quantile_by_bisection(p: f64, mut hi: f64, cdf: impl Fn(f64) -> f64) -> f64 {
+/// `hi` a first guess for an upper bracket, to a relative 1e-10 or
+/// `abs_tol`, whichever is coarser.
+pub(super) fn quantile_by_bisection(
+    p: f64,
+    mut hi: f64,
+    abs_tol: f64,
+    cdf: impl Fn(f64) -> f64,
+) -> f64 {
     let mut lo = 0.0;
     let mut doublings = 0;
     while cdf(hi) < p {
@@ -69,7 +78,7 @@ pub(super) fn quantile_by_bisection(p: f64, mut hi: f64, cdf: impl Fn(f64) -> f6
     }
     for _ in 0..100 {
         let mid = 0.5 * (lo + hi);
-        if hi - lo <= 1e-10 * hi || mid <= lo || mid >= hi {
+        if hi - lo <= (1e-10 * hi).max(abs_tol) || mid <= lo || mid >= hi {
             break;
         }
         if cdf(mid) < p {
@@ -102,7 +111,7 @@ pub(super) fn erlang_cdf_unit(n: u32, x: f64) -> f64 {
 pub(super) fn erlang_quantile_unit(n: f64, p: f64, z: f64) -> f64 {
     if n < EXACT_ERLANG_SHAPE_MAX {
         let k = n as u32;
-        quantile_by_bisection(p, n + 4.0 * n.sqrt() + 4.0, |x| erlang_cdf_unit(k, x))
+        quantile_by_bisection(p, n + 4.0 * n.sqrt() + 4.0, 0.0, |x| erlang_cdf_unit(k, x))
     } else {
         let v = 1.0 / (9.0 * n);
         let r = 1.0 - v + z * v.sqrt();
@@ -233,8 +242,10 @@ pub fn estimate_wait(
             let guess = mean + 3.0 * sd;
             WaitRange {
                 mean_s: mean,
-                low_s: quantile_by_bisection(LOW_QUANTILE, guess, cdf),
-                high_s: quantile_by_bisection(HIGH_QUANTILE, guess, cdf),
+                // To the millisecond: waits are shown in whole seconds at
+                // best, and each probe costs `k` stages.
+                low_s: quantile_by_bisection(LOW_QUANTILE, guess, WAIT_TOLERANCE_S, cdf),
+                high_s: quantile_by_bisection(HIGH_QUANTILE, guess, WAIT_TOLERANCE_S, cdf),
             }
         } else {
             WaitRange {
