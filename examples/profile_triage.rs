@@ -2,8 +2,11 @@
 //! profilers (`perf record`, `valgrind --tool=callgrind`).
 //!
 //! ```text
-//! cargo run --release --example profile_triage -- [ROUNDS]
+//! cargo run --release --example profile_triage -- [ROUNDS] [owned]
 //! ```
+//!
+//! With `owned`, each inquiry goes through `Engine::triage` (an owned
+//! `Decision`) instead of `triage_with`.
 
 #[path = "common/usage.rs"]
 mod usage;
@@ -25,13 +28,18 @@ fn main() {
     let lines = corpus::written_texts();
     let engine = Engine::default();
     let mut scratch = engine.scratch();
+    let owned = std::env::args().nth(2).is_some_and(|a| a == "owned");
     let mut n = 0usize;
     for _ in 0..rounds {
         for l in &lines {
-            n += engine
-                .triage_with(&mut scratch, &Inquiry::new(l))
-                .reasons
-                .len();
+            n += if owned {
+                engine.triage(&Inquiry::new(l)).reasons.len()
+            } else {
+                engine
+                    .triage_with(&mut scratch, &Inquiry::new(l))
+                    .reasons
+                    .len()
+            };
         }
     }
     eprintln!("{} inquiries × {rounds} rounds, {n} reasons", lines.len());

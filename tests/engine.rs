@@ -354,3 +354,43 @@ fn one_scratch_serves_engines_with_different_taxonomies() {
     // And back: the plain engine's labels again.
     assert_eq!(plain.triage_with(&mut scratch, &q), &on_plain);
 }
+
+/// `triage()` keeps one scratch per thread for every engine: alternating
+/// engines with different policies and labels, and a long text between
+/// short ones, gives what a fresh scratch gives.
+#[test]
+fn owned_triage_on_a_shared_thread_scratch_matches_a_fresh_one() {
+    let strict = Engine::builder()
+        .policy(
+            Policy::from_json_str(
+                "strict.json",
+                r#"{"format": "kefu-triage policy v1", "escalate_negativity": 0.2, "confidence_threshold": 0.9}"#,
+            )
+            .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let plain = Engine::default();
+    let long = "快递怎么还没到，电话13812345678。".repeat(5_000);
+    let texts = [
+        "我的快递到哪了",
+        long.as_str(),
+        "气死了，退款一直不到账，转人工！",
+        "",
+        "这款耳机有白色的吗",
+    ];
+    for round in 0..2 {
+        for text in texts {
+            for engine in [&strict, &plain] {
+                let inquiry = Inquiry::new(text).customer(Customer::new("u1").tier(Tier::New));
+                let fresh = engine.triage_with(&mut engine.scratch(), &inquiry).clone();
+                assert_eq!(
+                    engine.triage(&inquiry),
+                    fresh,
+                    "round {round}: {:.20}",
+                    text
+                );
+            }
+        }
+    }
+}

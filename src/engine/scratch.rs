@@ -58,6 +58,16 @@ pub struct Scratch {
     pub(super) labels_of: u64,
 }
 
+impl Scratch {
+    /// Drops buffers grown by a long text (more than 64 KiB masked), so a
+    /// scratch kept per thread does not hold them for good.
+    pub(super) fn shrink_if_large(&mut self) {
+        if self.masked.capacity() > 64 * 1024 {
+            *self = Scratch::default();
+        }
+    }
+}
+
 impl Engine {
     /// Fresh scratch buffers for [`Engine::triage_with`].
     pub fn scratch(&self) -> Scratch {

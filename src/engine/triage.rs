@@ -172,8 +172,26 @@ impl Engine {
     }
 
     /// Triage one inquiry. Never fails and never panics, whatever the text.
+    ///
+    /// Runs [`Engine::triage_with`] on a scratch kept per thread (shared
+    /// by every engine on that thread), so its buffers are warm, and
+    /// returns a copy of the decision.
     pub fn triage(&self, inquiry: &Inquiry<'_>) -> Decision {
-        self.triage_owned(&mut self.scratch(), inquiry)
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+        }
+        SCRATCH
+            .try_with(|cell| match cell.try_borrow_mut() {
+                Ok(mut scratch) => {
+                    let d = self.triage_owned(&mut scratch, inquiry);
+                    scratch.shrink_if_large();
+                    d
+                }
+                // Re-entered (from a destructor, say): a fresh scratch.
+                Err(_) => self.triage_owned(&mut self.scratch(), inquiry),
+            })
+            // The thread is shutting down: a fresh scratch.
+            .unwrap_or_else(|_| self.triage_owned(&mut self.scratch(), inquiry))
     }
 
     /// Appends `text` to `out` with its personal data masked (the policy's
