@@ -5,8 +5,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use crate::queue::LoadProfile;
 use crate::queue::snapshot::{GroupState, QueueSnapshot, Waiting};
 use crate::route::policy::{Aging, Policy};
+use crate::route::rules::DEDICATED_GROUP;
 
 /// Something that happened in the contact centre, as the service saw it.
 ///
@@ -258,7 +260,11 @@ struct Contact {
 /// let g = snapshot.group("shipping_returns").unwrap();
 /// assert_eq!((g.agents_online, g.agents_busy, g.ahead_of(3)), (3, 3, 4));
 /// assert!((g.aht_seconds - 15.0).abs() < 1e-6);
-/// assert!((g.arrivals_per_hour - 187.0).abs() < 20.0, "{}", g.arrivals_per_hour);
+/// // Arrivals are counted against the policy's hourly load curve (t = 0
+/// // is 08:00 in the policy's UTC+8): times the hour's multiplier, the
+/// // rate seen, a contact every 20 s.
+/// let m = engine.policy().load.multiplier(8, false);
+/// assert!((g.arrivals_per_hour * m - 187.0).abs() < 20.0, "{}", g.arrivals_per_hour);
 ///
 /// let inquiry = Inquiry::new("我的快递到哪了")
 ///     .customer(Customer::new("u7").tier(Tier::Returning))
@@ -275,7 +281,9 @@ pub struct QueueTracker {
     stale_after: f64,
     prior_aht: f64,
     aging: Option<Aging>,
-    dedicated_group: Option<String>,
+    /// The policy's load curve and UTC offset: arrivals are counted
+    /// de-seasonalised, as the engine scales the rate back by the hour.
+    load: Option<(LoadProfile, i32)>,
     promotion: bool,
     start: Option<f64>,
     now: f64,
@@ -283,6 +291,7 @@ pub struct QueueTracker {
     contacts: HashMap<String, Contact>,
     stats: TrackerStats,
     since_expiry: u32,
+    last_sweep: f64,
 }
 
 impl Default for QueueTracker {
@@ -292,15 +301,17 @@ impl Default for QueueTracker {
 }
 
 impl QueueTracker {
-    /// A tracker with a 15-minute half-life, no aging, no dedicated group
-    /// and contacts forgotten after four hours without an event.
+    /// A tracker with a 15-minute half-life, no aging, arrival rates as
+    /// observed, and contacts forgotten after four hours without an event.
+    /// Agents of the group `"dedicated"` (the engine's dedicated lane) are
+    /// the dedicated agents online.
     pub fn new() -> QueueTracker {
         QueueTracker {
             tau: 900.0 / std::f64::consts::LN_2,
             stale_after: 4.0 * 3600.0,
             prior_aht: 0.0,
             aging: None,
-            dedicated_group: None,
+            load: None,
             promotion: false,
             start: None,
             now: f64::NEG_INFINITY,
@@ -308,16 +319,21 @@ impl QueueTracker {
             contacts: HashMap::new(),
             stats: TrackerStats::default(),
             since_expiry: 0,
+            last_sweep: f64::NEG_INFINITY,
         }
     }
 
     /// A tracker for `policy`: waiting contacts are aged by its
-    /// [`aging`](Policy::aging), and agents of its VIP group
-    /// (`groups.vip_queue`) count as the dedicated agents online.
+    /// [`aging`](Policy::aging), and arrivals are counted against its
+    /// [`load`](Policy::load) curve (in its local time, ×the promotion
+    /// multiplier while [`set_promotion`](QueueTracker::set_promotion) is
+    /// on): `arrivals_per_hour` is then the day-average rate that the
+    /// engine scales by the hour of each inquiry, not the rate of the last
+    /// minutes, which the engine would scale a second time.
     pub fn for_policy(policy: &Policy) -> QueueTracker {
         QueueTracker {
             aging: Some(policy.aging.clone()),
-            dedicated_group: Some(policy.groups.vip_queue.clone()),
+            load: Some((policy.load.clone(), policy.utc_offset_minutes)),
             ..QueueTracker::new()
         }
     }
@@ -378,6 +394,7 @@ impl QueueTracker {
         if !at.is_finite() {
             return Err(TrackError::BadTime(at.to_string()));
         }
+        self.forget_if_stale(at.max(self.now), event);
         self.check(event)?;
         let t = if at < self.now {
             self.stats.late += 1;
@@ -394,7 +411,8 @@ impl QueueTracker {
                 skill_group,
                 priority,
             } => {
-                self.group(skill_group).arrivals.add(t, 1.0, tau);
+                let weight = self.arrival_weight(t);
+                self.group(skill_group).arrivals.add(t, weight, tau);
                 self.contacts.insert(
                     contact.clone(),
                     Contact {
@@ -450,7 +468,7 @@ impl QueueTracker {
             }
         }
         self.since_expiry += 1;
-        if self.since_expiry >= 1024 {
+        if self.since_expiry >= 1024 || t - self.last_sweep > self.stale_after / 4.0 {
             self.expire();
         }
         Ok(())
@@ -482,6 +500,48 @@ impl QueueTracker {
         }
     }
 
+    /// One arrival at `t`, divided by the policy's load multiplier for
+    /// that local hour (1 without a policy).
+    fn arrival_weight(&self, t: f64) -> f64 {
+        let Some((load, offset)) = &self.load else {
+            return 1.0;
+        };
+        let local = t + f64::from(*offset) * 60.0;
+        let hour = (local.rem_euclid(86_400.0) / 3600.0) as u32;
+        let m = load.multiplier(hour.min(23), self.promotion);
+        if m.is_finite() && m > 1e-6 {
+            1.0 / m
+        } else {
+            1.0
+        }
+    }
+
+    /// A contact the event names that has had no event for longer than
+    /// `stale_after` is dropped (and counted as expired) first, so that
+    /// whether an event is accepted does not depend on when the last sweep
+    /// ran: a reused id queues anew, a late `answered` is rejected.
+    fn forget_if_stale(&mut self, t: f64, event: &QueueEvent) {
+        let id = match event {
+            QueueEvent::Queued { contact, .. }
+            | QueueEvent::Moved { contact, .. }
+            | QueueEvent::Answered { contact }
+            | QueueEvent::Finished { contact }
+            | QueueEvent::Abandoned { contact } => contact,
+            _ => return,
+        };
+        let stale = self
+            .contacts
+            .get(id)
+            .is_some_and(|c| t - c.last_event > self.stale_after);
+        if stale && let Some(c) = self.contacts.remove(id) {
+            if c.answered_at.is_some() {
+                let g = self.group(&c.group);
+                g.in_service = g.in_service.saturating_sub(1);
+            }
+            self.stats.expired += 1;
+        }
+    }
+
     fn group(&mut self, name: &str) -> &mut Group {
         if !self.groups.contains_key(name) {
             self.groups.insert(name.to_string(), Group::default());
@@ -493,6 +553,7 @@ impl QueueTracker {
     /// every 1,024 events); returns how many.
     fn expire(&mut self) -> usize {
         self.since_expiry = 0;
+        self.last_sweep = self.now;
         let (now, limit) = (self.now, self.stale_after);
         let before = self.contacts.len();
         let mut lost_in_service: Vec<String> = Vec::new();
@@ -531,8 +592,17 @@ impl QueueTracker {
         let tau = self.tau;
         let mut waiting: BTreeMap<&str, BTreeMap<u8, u32>> = BTreeMap::new();
         let mut exposure: BTreeMap<&str, f64> = BTreeMap::new();
+        // Contacts in service with no event for too long: a lost
+        // `finished`; their agents are counted free at once.
+        let mut lost_in_service: BTreeMap<&str, u32> = BTreeMap::new();
         for c in self.contacts.values() {
-            if c.answered_at.is_some() || t - c.last_event > self.stale_after {
+            if t - c.last_event > self.stale_after {
+                if c.answered_at.is_some() {
+                    *lost_in_service.entry(&c.group).or_default() += 1;
+                }
+                continue;
+            }
+            if c.answered_at.is_some() {
                 continue;
             }
             let waited = t - c.queued_at;
@@ -559,13 +629,15 @@ impl QueueTracker {
         for (name, g) in &self.groups {
             let mut state = GroupState::new(name.as_str());
             state.agents_online = g.online;
-            state.agents_busy = g.in_service.min(g.online);
+            let lost = lost_in_service.get(name.as_str()).copied().unwrap_or(0);
+            state.agents_busy = g.in_service.saturating_sub(lost).min(g.online);
             if window > 0.0 {
                 state.arrivals_per_hour = g.arrivals.at(t, tau) / window * 3600.0;
             }
-            let handled = g.handled.at(t, tau);
-            state.aht_seconds = if handled > 1e-9 {
-                g.handle_seconds.at(t, tau) / handled
+            // Both sums are added to at the same moments, so their ratio
+            // does not decay: a quiet night does not lose the handle time.
+            state.aht_seconds = if g.handled.value > 0.0 {
+                g.handle_seconds.value / g.handled.value
             } else {
                 self.prior_aht
             };
@@ -582,7 +654,7 @@ impl QueueTracker {
                     .map(|(&p, &n)| Waiting::new(p, n))
                     .collect();
             }
-            if self.dedicated_group.as_deref() == Some(name.as_str()) {
+            if name == DEDICATED_GROUP {
                 snapshot.dedicated_online = g.online;
             }
             snapshot.groups.push(state);
@@ -733,8 +805,15 @@ mod tests {
     #[test]
     fn moves_aging_patience_and_dedicated_agents() {
         let policy = Policy::default();
-        let vip = policy.groups.vip_queue.clone();
+        // The engine's dedicated lane; agents of the VIP queue are not
+        // dedicated agents.
+        let vip = DEDICATED_GROUP.to_string();
         let mut t = QueueTracker::for_policy(&policy).prior_handle_time(200.0);
+        t.record(
+            0.0,
+            &QueueEvent::agent_logged_in(policy.groups.vip_queue.as_str()),
+        )
+        .unwrap();
         t.record(0.0, &QueueEvent::agent_logged_in(vip.as_str()))
             .unwrap();
         t.record(0.0, &QueueEvent::agent_logged_in(vip.as_str()))
@@ -778,20 +857,65 @@ mod tests {
         t.record(0.0, &QueueEvent::queued("served", "g", 3))
             .unwrap();
         t.record(0.0, &QueueEvent::answered("served")).unwrap();
-        // The snapshot ignores them at once; the state drops them within
-        // 1,024 events.
+        // The snapshot ignores them at once, the waiting one and the agent
+        // whose `finished` was lost.
         let g = t.snapshot(700.0).groups.remove(0);
-        assert_eq!((g.ahead_of(0), g.agents_busy), (0, 1));
-        for i in 0..1100 {
-            let at = 700.0 + f64::from(i);
-            t.record(at, &QueueEvent::queued(format!("x{i}"), "g", 3))
-                .unwrap();
-            t.record(at, &QueueEvent::abandoned(format!("x{i}")))
-                .unwrap();
-        }
-        assert_eq!(t.stats().expired, 2);
-        let g = t.snapshot(1800.0).groups.remove(0);
         assert_eq!((g.ahead_of(0), g.agents_busy), (0, 0));
+        // An event for a lost contact finds it gone, whenever the last
+        // sweep ran: its id queues anew, a late answer is rejected.
+        t.record(700.0, &QueueEvent::queued("lost", "g", 3))
+            .unwrap();
+        assert!(t.record(701.0, &QueueEvent::finished("served")).is_err());
+        assert_eq!(t.stats().expired, 2);
+        // The state drops the rest by time, not only by event count.
+        t.record(2_000.0, &QueueEvent::agent_logged_in("g"))
+            .unwrap();
+        assert_eq!(t.stats().expired, 3);
+        let g = t.snapshot(2_000.0).groups.remove(0);
+        assert_eq!((g.ahead_of(0), g.agents_busy, g.agents_online), (0, 0, 2));
+    }
+
+    /// The handle time survives a night without contacts.
+    #[test]
+    fn handle_time_survives_a_quiet_night() {
+        let mut t = QueueTracker::new();
+        t.record(0.0, &QueueEvent::queued("a", "g", 3)).unwrap();
+        t.record(0.0, &QueueEvent::answered("a")).unwrap();
+        t.record(300.0, &QueueEvent::finished("a")).unwrap();
+        let g = t.snapshot(300.0 + 12.0 * 3600.0).groups.remove(0);
+        assert_eq!(g.aht_seconds, 300.0);
+    }
+
+    /// With a policy, arrivals are counted against its hourly curve, so the
+    /// engine's own scaling by the hour gives back the observed rate.
+    #[test]
+    fn arrival_rate_is_the_day_average_the_engine_scales() {
+        let policy = Policy::default();
+        let offset = f64::from(policy.utc_offset_minutes) * 60.0;
+        // 21:00 local, a peak hour (multiplier > 1).
+        let start = 86_400.0 * 20_000.0 + 21.0 * 3600.0 - offset;
+        let m = policy.load.multiplier(21, false);
+        assert!(m > 1.0);
+        let mut plain = QueueTracker::new().half_life(600.0);
+        let mut adjusted = QueueTracker::for_policy(&policy).half_life(600.0);
+        // 360 contacts an hour for 40 minutes.
+        for i in 0..240 {
+            let at = start + 10.0 * f64::from(i);
+            for t in [&mut plain, &mut adjusted] {
+                t.record(at, &QueueEvent::queued(format!("c{i}"), "g", 3))
+                    .unwrap();
+                t.record(at, &QueueEvent::abandoned(format!("c{i}")))
+                    .unwrap();
+            }
+        }
+        let end = start + 2_400.0;
+        let observed = plain.snapshot(end).groups[0].arrivals_per_hour;
+        let average = adjusted.snapshot(end).groups[0].arrivals_per_hour;
+        assert!((observed - 360.0).abs() < 30.0, "{observed}");
+        assert!(
+            (average * m - observed).abs() < 1e-6 * observed,
+            "{average} × {m}"
+        );
     }
 
     #[test]
@@ -827,7 +951,10 @@ mod tests {
             .prior_handle_time(f64::NAN);
         t.record(-1e300, &QueueEvent::queued("a", "g", 255))
             .unwrap();
-        t.record(1e300, &QueueEvent::answered("a")).unwrap();
+        // Stale by then (stale_after is clamped to 7 days): forgotten.
+        assert!(t.record(1e300, &QueueEvent::answered("a")).is_err());
+        t.record(1e300, &QueueEvent::queued("b", "g", 0)).unwrap();
+        t.record(1e300, &QueueEvent::answered("b")).unwrap();
         for at in [f64::NAN, f64::NEG_INFINITY, 0.0, 1e308] {
             let s = t.snapshot(at);
             let g = &s.groups[0];

@@ -96,6 +96,9 @@ impl FiredList {
     }
 }
 
+/// The skill group a decision names for the dedicated lane (专属管家).
+pub(crate) const DEDICATED_GROUP: &str = "dedicated";
+
 /// What every rule reads: the policy, the inquiry and its assessment.
 struct Ctx<'p, 'q> {
     policy: &'p Policy,
@@ -115,7 +118,7 @@ impl<'p> Ctx<'p, '_> {
     /// (or the VIP queue when none is online), else `group`.
     fn human(&self, group: &'p str) -> (Lane, &'p str) {
         if self.vip && self.dedicated_available {
-            (Lane::Dedicated, "dedicated")
+            (Lane::Dedicated, DEDICATED_GROUP)
         } else if self.vip {
             (Lane::Human, &self.policy.groups.vip_queue)
         } else {
