@@ -647,10 +647,12 @@ fn summarize(
     let first = report.half_hours.first().map_or(0.0, |h| h.start);
     for o in report.outcomes.iter().filter(|o| o.queued) {
         let i = ((o.queued_at - first) / 1800.0).floor().max(0.0) as usize;
-        if let Some(w) = wait_sum.get_mut(i) {
-            w.0 += o.wait;
-            w.1 += 1;
+        // A handoff after the last arrival may fall past the last bucket.
+        if wait_sum.len() <= i {
+            wait_sum.resize(i + 1, (0.0, 0));
         }
+        wait_sum[i].0 += o.wait;
+        wait_sum[i].1 += 1;
     }
     let offset = f64::from(policy.utc_offset_minutes) * 60.0;
     let label = |t: f64| {

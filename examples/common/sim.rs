@@ -44,8 +44,8 @@ fn exponential() -> String {
 #[serde(deny_unknown_fields)]
 pub struct GroupRoster {
     /// Agents logged in from each local time ("HH:MM") until the next
-    /// entry; the last entry holds until midnight and the first from
-    /// midnight when it is later than 00:00.
+    /// entry; the last entry of the day holds past midnight until the
+    /// first.
     pub agents: BTreeMap<String, u32>,
     /// Handle times.
     pub handle: HandleTime,
@@ -206,7 +206,11 @@ impl Roster {
 fn minute_of(time: &str) -> Option<u32> {
     let (h, m) = time.split_once(':')?;
     let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
-    (h < 24 && m < 60 && time.len() == 5).then_some(h * 60 + m)
+    let digits = time
+        .bytes()
+        .enumerate()
+        .all(|(i, b)| i == 2 || b.is_ascii_digit());
+    (h < 24 && m < 60 && time.len() == 5 && digits).then_some(h * 60 + m)
 }
 
 /// Who sent a contact, for the per-lane figures.
@@ -459,8 +463,6 @@ struct Sim<'r, R: Router> {
     total_waiting: u32,
     events: u64,
     name_buf: String,
-    /// Streams drawn per contact (see [`Sim::draw`]).
-    draws: Vec<u8>,
 }
 
 /// Time as a heap key: non-negative finite floats order like their bits.
@@ -510,7 +512,6 @@ pub fn run<R: Router>(
         total_waiting: 0,
         events: 0,
         name_buf: String::new(),
-        draws: vec![0; arrivals.len()],
     };
     let last = arrivals.last().map_or(first, |a| a.at);
     for name in groups {
@@ -541,6 +542,13 @@ pub fn run<R: Router>(
             }
             // Past the last arrival only shifts remain: stop when nobody
             // waits or can still be served.
+            // The patience of a contact already served or gone: nothing
+            // happens, and the clock does not move for it.
+            if let Event::Patience { contact } = event
+                && sim.state[contact as usize] != State::Waiting
+            {
+                continue;
+            }
             if matches!(event, Event::Shift { .. })
                 && next == arrivals.len()
                 && sim.only_shifts_left()
@@ -571,15 +579,12 @@ impl<R: Router> Sim<'_, R> {
     /// 2: patience, 3: handle time): the same contact draws the same
     /// patience and handle time under every policy, so two policies'
     /// figures differ by what the policies do, not by luck (common random
-    /// numbers). A contact that queues twice draws again from a new
-    /// stream.
-    fn draw(&mut self, contact: u32, purpose: u64) -> Rng {
-        let visits = &mut self.draws[contact as usize];
-        *visits = visits.wrapping_add(1);
+    /// numbers), whichever path (AI first or not) it took. A contact
+    /// queues at most once, so each purpose is drawn at most once.
+    fn draw(&self, contact: u32, purpose: u64) -> Rng {
         let mut r = Rng::new(
             self.settings.seed
-                ^ (u64::from(contact) << 8 | purpose << 4 | u64::from(*visits))
-                    .wrapping_mul(0x9e37_79b9_7f4a_7c15),
+                ^ (u64::from(contact) << 8 | purpose << 4).wrapping_mul(0x9e37_79b9_7f4a_7c15),
         );
         r.next_u64();
         r
