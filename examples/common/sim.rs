@@ -810,9 +810,9 @@ impl<R: Router> Sim<'_, R> {
             if g.busy >= g.online || g.waiting == 0 {
                 return;
             }
-            let Some(handle) = g.roster.as_ref().map(|r| r.handle.clone()) else {
+            if g.roster.is_none() {
                 return;
-            };
+            }
             let mut best: Option<(u8, f64, usize)> = None;
             for p in 0..10 {
                 let q = &mut self.groups[group as usize].queues[p];
@@ -842,7 +842,12 @@ impl<R: Router> Sim<'_, R> {
             let g = &mut self.groups[group as usize];
             g.busy += 1;
             self.snapshot.groups[group as usize].agents_busy = g.busy.min(g.online);
-            let done = self.now + self.draw(contact, 3).handle(&handle);
+            let handle = &self.groups[group as usize]
+                .roster
+                .as_ref()
+                .expect("checked above")
+                .handle;
+            let done = self.now + self.draw(contact, 3).handle(handle);
             self.push(done, Event::Done { group, contact });
         }
     }
