@@ -277,8 +277,6 @@ pub struct Settings {
     pub aging_step_seconds: u32,
     /// The top priority after this long (0: never).
     pub aging_max_seconds: u32,
-    /// "Answered within" for the service level, seconds.
-    pub service_level_seconds: f64,
     /// Seed of the random draws.
     pub seed: u64,
 }
@@ -289,7 +287,6 @@ impl Default for Settings {
             utc_offset_minutes: 0,
             aging_step_seconds: 0,
             aging_max_seconds: 0,
-            service_level_seconds: 20.0,
             seed: 1,
         }
     }
