@@ -31,7 +31,10 @@
 //! is a human chat queue is routed again when it arrives, with the live
 //! queue state, so overflow, callbacks past the wait limit and the VIP
 //! queue behave as the policy says. Agents take the highest aged priority
-//! first (the base policy's `aging`), the longest-waiting first within it.
+//! first (the base policy's `aging`), the longest-waiting first within it;
+//! the queue state a new contact is routed with counts the waiting at
+//! their aged priority (brought up to date every 15 simulated seconds), as
+//! a live `QueueTracker` reports them.
 //! Waiting customers give up after an exponential patience; a share of the
 //! AI assistant's conversations reach a human after `ai_seconds`.
 //! Gray-release variants are simulated as such and reported per variant.

@@ -452,6 +452,11 @@ struct Sim<'r, R: Router> {
     snapshot: QueueSnapshot,
     state: Vec<State>,
     priority: Vec<u8>,
+    /// The level each waiting contact is counted at in the snapshot: its
+    /// base priority when it joins, its aged priority after a refresh.
+    counted: Vec<u8>,
+    /// When the snapshot's aged counts are next brought up to date.
+    next_refresh: f64,
     handoff: Vec<(u32, u8)>,
     out: Vec<Outcome>,
     totals: Vec<GroupTotals>,
@@ -461,6 +466,9 @@ struct Sim<'r, R: Router> {
     events: u64,
     name_buf: String,
 }
+
+/// How often (simulated seconds) the snapshot's counts follow aging.
+pub const AGED_REFRESH_SECONDS: f64 = 15.0;
 
 /// Time as a heap key: non-negative finite floats order like their bits.
 fn key(t: f64) -> u64 {
@@ -492,6 +500,8 @@ pub fn run<R: Router>(
         snapshot: QueueSnapshot::default(),
         state: vec![State::Pending; arrivals.len()],
         priority: vec![0; arrivals.len()],
+        counted: vec![0; arrivals.len()],
+        next_refresh: first,
         handoff: vec![(u32::MAX, 0); arrivals.len()],
         out: vec![
             Outcome {
@@ -713,6 +723,9 @@ impl<R: Router> Sim<'_, R> {
     }
 
     fn arrive(&mut self, index: usize, last: f64) {
+        if self.now >= self.next_refresh {
+            self.refresh_aged();
+        }
         self.snapshot.dedicated_online = self
             .names
             .get("dedicated")
@@ -772,6 +785,7 @@ impl<R: Router> Sim<'_, R> {
         let c = contact as usize;
         let p = priority.min(9);
         self.priority[c] = p;
+        self.counted[c] = p;
         self.state[c] = State::Waiting;
         self.out[c].queued = true;
         self.out[c].group = group;
@@ -795,7 +809,7 @@ impl<R: Router> Sim<'_, R> {
         let g = self.out[c].group as usize;
         self.groups[g].waiting -= 1;
         self.total_waiting -= 1;
-        self.snapshot.groups[g].waiting[9 - self.priority[c] as usize].count -= 1;
+        self.snapshot.groups[g].waiting[9 - self.counted[c] as usize].count -= 1;
         self.out[c].wait = self.now - self.out[c].queued_at;
     }
 
@@ -846,6 +860,36 @@ impl<R: Router> Sim<'_, R> {
                 .handle;
             let done = self.now + self.draw(contact, 3).handle(handle);
             self.push(done, Event::Done { group, contact });
+        }
+    }
+
+    /// Moves each waiting contact's count in the snapshot to its aged
+    /// priority, as a live tracker reports it, so the router sees who is
+    /// really ahead of a new contact. Runs at an arrival at most once per
+    /// [`AGED_REFRESH_SECONDS`] of simulated time: a walk over the waiting
+    /// contacts, not one per arrival.
+    fn refresh_aged(&mut self) {
+        self.next_refresh = self.now + AGED_REFRESH_SECONDS;
+        if self.settings.aging_step_seconds == 0 && self.settings.aging_max_seconds == 0 {
+            return;
+        }
+        for g in 0..self.groups.len() {
+            for p in 0..10 {
+                for i in 0..self.groups[g].queues[p].len() {
+                    let c = self.groups[g].queues[p][i] as usize;
+                    if self.state[c] != State::Waiting {
+                        continue;
+                    }
+                    let level = self.aged(p as u8, self.now - self.out[c].queued_at);
+                    let was = self.counted[c];
+                    if level != was {
+                        let waiting = &mut self.snapshot.groups[g].waiting;
+                        waiting[9 - was as usize].count -= 1;
+                        waiting[9 - level as usize].count += 1;
+                        self.counted[c] = level;
+                    }
+                }
+            }
         }
     }
 
