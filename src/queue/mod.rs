@@ -63,6 +63,64 @@ mod tests {
     use super::sim::{Rng, simulate_contacts};
     use super::*;
     use super::{erlang_c::*, position::*};
+    use std::cell::Cell;
+
+    /// Plain bisection, the reference `quantile_of_cdf` is checked against:
+    /// the quantile and the number of CDF evaluations it took.
+    fn bisection(p: f64, mut hi: f64, abs_tol: f64, cdf: impl Fn(f64) -> f64) -> (f64, u32) {
+        let calls = Cell::new(0);
+        let cdf = |x| {
+            calls.set(calls.get() + 1);
+            cdf(x)
+        };
+        let mut lo = 0.0;
+        while cdf(hi) < p {
+            lo = hi;
+            hi *= 2.0;
+        }
+        while hi - lo > (1e-10 * hi).max(abs_tol) {
+            let mid = 0.5 * (lo + hi);
+            if cdf(mid) < p {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        (0.5 * (lo + hi), calls.get())
+    }
+
+    #[test]
+    fn quantiles_agree_with_bisection_in_fewer_cdf_evaluations() {
+        let (mut ours_calls, mut ref_calls) = (0u32, 0u32);
+        for n in [1u32, 2, 3, 5, 10, 20, 40, 63] {
+            let nf = f64::from(n);
+            for p in [0.01, LOW_QUANTILE, 0.5, HIGH_QUANTILE, 0.99] {
+                for (guess, tol) in [(nf + 4.0 * nf.sqrt() + 4.0, 0.0), (0.1, 1e-3), (1e4, 1e-3)] {
+                    let calls = Cell::new(0u32);
+                    let q = quantile_of_cdf(p, guess, tol, |x| {
+                        calls.set(calls.get() + 1);
+                        erlang_cdf_unit(n, x)
+                    });
+                    let (r, rc) = bisection(p, guess, tol, |x| erlang_cdf_unit(n, x));
+                    let allowed = 2.0 * (1e-10 * r).max(tol) + 1e-12;
+                    assert!(
+                        (q - r).abs() <= allowed,
+                        "n={n} p={p} guess={guess}: {q} vs {r}"
+                    );
+                    ours_calls += calls.get();
+                    ref_calls += rc;
+                }
+            }
+        }
+        assert!(
+            f64::from(ours_calls) < 0.6 * f64::from(ref_calls),
+            "{ours_calls} CDF evaluations vs bisection's {ref_calls}"
+        );
+        // Degenerate CDFs: a step, and one already past `p` at zero.
+        let step = quantile_of_cdf(0.5, 1.0, 1e-6, |x| if x < 3.0 { 0.0 } else { 1.0 });
+        assert!((step - 3.0).abs() <= 1e-5, "{step}");
+        assert_eq!(quantile_of_cdf(0.5, 1.0, 1e-6, |_| 1.0), 0.0);
+    }
 
     /// Erlang C straight from its definition (small c only).
     fn direct_erlang_c(a: f64, c: u32) -> f64 {
@@ -527,12 +585,12 @@ mod tests {
         assert!((e.mean_s - 30.0).abs() < 1e-12);
         assert!((e.low_s - 30.0 * (1.0f64 / 0.8).ln()).abs() < 1e-7);
         assert!((e.high_s - 30.0 * 5.0f64.ln()).abs() < 1e-7);
-        // Wilson–Hilferty (used from shape 64 on) vs bisection of the exact CDF.
+        // Wilson–Hilferty (used from shape 64 on) vs the exact CDF's quantile.
         for n in [64u32, 100, 400] {
             let nf = f64::from(n);
             for (p, z) in [(LOW_QUANTILE, -Z_HIGH), (HIGH_QUANTILE, Z_HIGH)] {
                 let wh = erlang_quantile_unit(nf, p, z);
-                let exact = quantile_by_bisection(p, nf, 0.0, |x| erlang_cdf_unit(n, x));
+                let exact = bisection(p, nf, 0.0, |x| erlang_cdf_unit(n, x)).0;
                 assert!(rel_err(wh, exact) < 2e-4, "n={n} p={p}: {wh} vs {exact}");
             }
         }
