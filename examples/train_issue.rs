@@ -6,7 +6,7 @@
 //!     [--dev-weight 3] [--weak-weight 0.05] [--weak-other-weight 0.1] \
 //!     [--weak-min-confidence 0.7] \
 //!     [--weak-cap 4000] [--no-dev] [--no-weak] [--cues FILE] \
-//!     [--written-weight 1] [--epochs 20] [--l2 0.00001] [--lr 0.3] \
+//!     [--written-weight 2] [--epochs 20] [--l2 0.00001] [--lr 0.3] \
 //!     [--min-df 3] [--norm 0.5] [--prune 0.005] [--folds 5] [--seed 7] [--words]
 //! ```
 //!
@@ -17,7 +17,7 @@
 //! - real messages labeled here: the train part of the dev set
 //!   `tests/data/real/devset.jsonl` (never its test part) and
 //!   the training-only files of `tests/data/real/` (`extra.jsonl`,
-//!   `helpdesk_more.jsonl`, `chatbot_more.jsonl`), weight `--dev-weight`; the softmax
+//!   `helpdesk_more.jsonl`, `chatbot_more.jsonl`, `more.jsonl`, `more2.jsonl`), weight `--dev-weight`; the softmax
 //!   temperature is fitted on these examples' out-of-fold predictions alone,
 //!   so that the confidence means what it says on real messages;
 //! - weak labels on the unlabeled real text of `../shared/data/` (at most
@@ -95,7 +95,12 @@ fn parse_args() -> Result<Args, String> {
         },
         words: false,
         dev_weight: 3.0,
-        written_weight: 1.0,
+        // With 3,200 more real messages (2026-12-06) the written examples
+        // lost ground out of fold (0.838 -> 0.828); at 2 they are back at
+        // 0.845 while the real messages stay at 0.801 (0.802 at 1, 0.797
+        // at 3): the best mean of the two out-of-fold accuracies short of
+        // giving up real accuracy.
+        written_weight: 2.0,
         // Chosen by the out-of-fold log-loss on the real training messages
         // (0.756 at 0.05, 0.762 at 0.15, 0.769 at 0.3, 0.775 without weak
         // labels), never on the dev set's test part.

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release --example train_sentiment -- [--out-dir lexicons] [--service-weight 3] \
-//!     [--real-weight 3] [--weak-weight 0.5] [--epochs 8] [--min-df 6] [--l2 L] [--norm N]
+//!     [--real-weight 8] [--weak-weight 0.5] [--epochs 8] [--min-df 6] [--l2 L] [--norm N]
 //! ```
 //!
 //! `--epochs`, `--min-df`, `--l2` and `--norm` set the trainer's passes,
@@ -58,7 +58,11 @@ fn main() -> ExitCode {
 fn run() -> Result<(), String> {
     let mut out_dir = "lexicons".to_string();
     let mut service_weight = 3.0f32;
-    let mut real_weight = 3.0f32;
+    // Chosen on the tune splits by the same mean the threshold is chosen by
+    // (shopping accuracy, Weibo negative-F1, real accuracy twice): 0.858 at
+    // 3, 0.861 at 5, 0.864 at 8, with the 3,200 real messages labeled on
+    // 2026-12-06.
+    let mut real_weight = 8.0f32;
     let mut weak_weight = 0.5f32;
     // min-df 6 rather than 3: on the tune splits the same accuracy
     // (shopping 0.929, Weibo 0.861 at either), with 38k negativity rows
