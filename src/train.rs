@@ -238,6 +238,14 @@ impl Weights {
 type Row = (Vec<(u32, f32)>, usize, f32);
 
 /// Share of `(logits, class)` pairs whose largest logit is the class.
+/// Index of the largest value (the first of equal ones); 0 when empty.
+fn argmax(z: &[f32]) -> usize {
+    z.iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map_or(0, |m| m.0)
+}
+
 fn accuracy(oof: &[(Vec<f32>, usize)]) -> f64 {
     let right = oof
         .iter()
@@ -417,10 +425,33 @@ pub fn train(
         .zip(&oof_grouped)
         .map(|(name, o)| (name.clone(), o.len(), accuracy(o), nll_of(o, temperature)))
         .collect();
-    for (name, len, acc, loss) in &oof_by_group {
+    for ((name, len, acc, loss), o) in oof_by_group.iter().zip(&oof_grouped) {
         progress(&format!(
             "  out-of-fold, {name}: {len} examples, accuracy {acc:.3}, log-loss {loss:.4}"
         ));
+        // Recall and precision per class, where the weak spots are.
+        let mut counts = vec![(0usize, 0usize, 0usize); n]; // (gold, right, predicted)
+        for (z, y) in o {
+            let top = argmax(z);
+            counts[*y].0 += 1;
+            counts[top].2 += 1;
+            if top == *y {
+                counts[*y].1 += 1;
+            }
+        }
+        let per_class: Vec<String> = classes
+            .iter()
+            .zip(&counts)
+            .filter(|(_, c)| c.0 > 0)
+            .map(|(class, &(gold, right, predicted))| {
+                format!(
+                    "{class} {:.2}/{:.2} ({gold})",
+                    right as f64 / gold as f64,
+                    right as f64 / predicted.max(1) as f64
+                )
+            })
+            .collect();
+        progress(&format!("    recall/precision: {}", per_class.join(", ")));
     }
 
     progress(&format!("final model on all {} examples", rows.len()));
