@@ -60,6 +60,7 @@ const DEFAULT_TRAIN: &[&str] = &[
     "tests/data/issues/train4.jsonl",
     "tests/data/issues/train5.jsonl",
     "tests/data/issues/train6.jsonl",
+    "tests/data/issues/train7.jsonl",
     "tests/data/issues/train_alipay.jsonl",
 ];
 
