@@ -62,6 +62,7 @@ const DEFAULT_TRAIN: &[&str] = &[
     "tests/data/issues/train6.jsonl",
     "tests/data/issues/train7.jsonl",
     "tests/data/issues/train8.jsonl",
+    "tests/data/issues/train9.jsonl",
     "tests/data/issues/train_alipay.jsonl",
 ];
 
