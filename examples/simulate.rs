@@ -377,6 +377,9 @@ pub struct Run {
     pub series: chart::Series,
 }
 
+/// What the report calls the customers outside every gray-release variant.
+const BASE: &str = "base";
+
 fn run() -> Result<(), String> {
     let a = parse_args()?;
     let roster_text = std::fs::read_to_string(&a.roster)
@@ -448,11 +451,19 @@ pub fn simulate(
     a: &Args,
 ) -> Result<Run, String> {
     let policy = engine.policy();
+    // The report names the customers outside every variant `base`; a
+    // variant of that name would be counted with them.
+    if let Some(i) = policy.variants.iter().position(|v| v.name == BASE) {
+        return Err(format!(
+            "{name}: variants[{i}] is named {BASE:?}, which the simulator's report keeps for the \
+             customers outside every variant; rename it"
+        ));
+    }
     let clock = Instant::now();
     // 1. Classify and route everything, in chunks, keeping the route only.
     let mut group_ids: HashMap<String, u32> = HashMap::new();
     let mut groups: Vec<String> = Vec::new();
-    let mut variants: Vec<String> = vec!["base".to_string()];
+    let mut variants: Vec<String> = vec![BASE.to_string()];
     let mut first = Vec::with_capacity(day.contacts.len());
     let mut starts = 0;
     while starts < day.contacts.len() {

@@ -459,3 +459,26 @@ fn variants_are_reported_apart() {
     // Escalating at 0.3 sends more of the new customers to a human.
     assert!(strict["ai_contained"].as_f64().unwrap() < base["ai_contained"].as_f64().unwrap());
 }
+
+#[test]
+fn a_variant_named_like_the_base_bucket_is_an_error() {
+    let text = r#"{"format": "kefu-triage policy v1",
+        "variants": [{"name": "base", "percent": 10, "overrides": {"negativity_threshold": 0.6}}]}"#;
+    let engine = kefu_triage::Engine::builder()
+        .policy(kefu_triage::Policy::from_json_str("p.json", text).unwrap())
+        .build()
+        .unwrap();
+    let roster = simulate::sim::Roster::from_json_str("r.json", &staffed(20)).unwrap();
+    let args = simulate::Args {
+        generate: 100,
+        ..simulate::Args::default()
+    };
+    let day = simulate::generate(&args, engine.policy());
+    let Err(err) = simulate::simulate("p", &engine, &day, &roster, &args) else {
+        panic!("a variant named \"base\" was accepted");
+    };
+    assert!(
+        err.contains("variants[0]") && err.contains("\"base\""),
+        "{err}"
+    );
+}
