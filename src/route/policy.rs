@@ -98,6 +98,7 @@ pub struct Policy {
 /// assert_eq!(p.aged_priority(3, 0), 3);
 /// assert!(p.aged_priority(3, p.aging.step_seconds) > 3);
 /// assert_eq!(p.aged_priority(0, p.aging.max_wait_seconds), 9);
+/// assert_eq!(p.aged_priority(12, p.aging.max_wait_seconds), 12); // only raises
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -128,10 +129,10 @@ impl Aging {
     /// [`Policy::aged_priority`]).
     pub(crate) fn priority_after(&self, priority: u8, waited_seconds: u32) -> u8 {
         if self.max_wait_seconds > 0 && waited_seconds >= self.max_wait_seconds {
-            return 9;
+            return priority.max(9);
         }
         let steps = waited_seconds.checked_div(self.step_seconds).unwrap_or(0);
-        u32::from(priority).saturating_add(steps).min(9) as u8
+        priority.max(u32::from(priority).saturating_add(steps).min(9) as u8)
     }
 }
 
@@ -518,7 +519,7 @@ impl Policy {
     /// The priority of a contact that has waited `waited_seconds`: one
     /// level more per `aging.step_seconds`, the top level (9) once it has
     /// waited `aging.max_wait_seconds`, so no lane waits past the maximum
-    /// because of higher lanes.
+    /// because of higher lanes. It never lowers a priority set above 9.
     pub fn aged_priority(&self, priority: u8, waited_seconds: u32) -> u8 {
         self.aging.priority_after(priority, waited_seconds)
     }
