@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Draws more real messages to label for training only (fixed seed per round).
 
-    python3 examples/sample_more.py [--round 1|2] [--data ../shared/data] \
-        > tests/data/real/more_pool.jsonl      # round 1; round 2: more2_pool.jsonl
+    python3 examples/sample_more.py [--round 1|2|3] [--data ../shared/data] \
+        > tests/data/real/more_pool.jsonl      # round 1; round N: moreN_pool.jsonl
 
 Round 1: the sources the first labeled files hold least of (Alipay
 questions, shopping and cosmetics reviews, voice-assistant queries, medical
@@ -10,15 +10,16 @@ queries, CrossWOZ turns). Round 2: where the round-1 model still errs most
 (Alipay account vs order_payment, complaints and defects in reviews, Weibo
 and chatbot negativity): Alipay questions, shopping reviews (half from the
 rows their source labels negative), cosmetics reviews, Weibo posts and
-chatbot messages (half labeled negative upstream).
+chatbot messages (half labeled negative upstream). Round 3: where
+negativity still errs (chatbot banter, Weibo posts) and more reviews.
 
 Skipped: every text of tests/data/real/ written before the round (the pools
 of this round and later ones are ignored, so a round draws the same texts
 whenever it is rerun) and of the Alipay files of tests/data/issues/, and
 the rows of the sentiment test and tune splits (shopping row % 10 of 0 and
 1, Weibo row % 10 of 1; examples/common/sentiment_data.rs), so no
-evaluation figure trains on its own test. Ids start at 100001 (round 2:
-200001) so they never meet the dev set's.
+evaluation figure trains on its own test. Ids start at 100001 (round N:
+N×100000 + 1) so they never meet the dev set's.
 """
 import csv, glob, json, os, random, sys
 
@@ -26,12 +27,14 @@ data = "../shared/data"
 if "--data" in sys.argv:
     data = sys.argv[sys.argv.index("--data") + 1]
 round_ = int(sys.argv[sys.argv.index("--round") + 1]) if "--round" in sys.argv else 1
-assert round_ in (1, 2), "--round is 1 or 2"
-rng = random.Random(20261206 if round_ == 1 else 20261207)
-# Files of this round and later ones: more_pool.jsonl and more.jsonl are round 1.
-later = {"more_pool.jsonl", "more.jsonl", "more2_pool.jsonl", "more2.jsonl"}
-if round_ == 2:
-    later -= {"more_pool.jsonl", "more.jsonl"}
+assert round_ in (1, 2, 3), "--round is 1, 2 or 3"
+rng = random.Random(20261205 + round_)
+# Files of this round and later ones: more_pool.jsonl and more.jsonl are
+# round 1, moreN_pool.jsonl and moreN.jsonl round N.
+def round_files(n):
+    suffix = "" if n == 1 else str(n)
+    return {f"more{suffix}_pool.jsonl", f"more{suffix}.jsonl"}
+later = set().union(*(round_files(n) for n in range(round_, 4)))
 
 used = set()
 files = [f for f in glob.glob("tests/data/real/*.jsonl") if os.path.basename(f) not in later]
@@ -64,7 +67,7 @@ if round_ == 1:
     pool += take("assistant", [r["text"] for r in jl("intents/smp2017_ecdt_domains.jsonl")], 250)
     pool += take("medical", [r["text"] for r in jl("intents/kuake_qic_medical_queries.jsonl")], 300)
     pool += take("crosswoz", [r["text"] for r in jl("intents/crosswoz_user_turns.jsonl")], 250)
-else:
+elif round_ == 2:
     pool += take("alipay", alipay, 400)
     pool += take("shopping", [r["review"] for r in shop_rows if r["label"] == "0"], 250)
     pool += take("shopping", shop, 250)
@@ -74,10 +77,18 @@ else:
     chat = jl("sentiment/xs_chatbot_messages.jsonl")
     pool += take("chatbot", [r["text"].replace(" ", "") for r in chat if r["label"] == "negative"], 100)
     pool += take("chatbot", [r["text"].replace(" ", "") for r in chat], 100)
+else:
+    chat = jl("sentiment/xs_chatbot_messages.jsonl")
+    pool += take("chatbot", [r["text"].replace(" ", "") for r in chat if r["label"] == "negative"], 350)
+    pool += take("chatbot", [r["text"].replace(" ", "") for r in chat], 350)
+    weibo = [r["text"] for i, r in enumerate(jl("emotion/smp2020_ewect_virus_train.jsonl")) if i % 10 != 1]
+    pool += take("weibo", weibo, 300)
+    pool += take("cosmetics", cosmetics, 300)
+    pool += take("shopping", shop, 300)
 
 seen = set()
 rng.shuffle(pool)
-n = 100000 if round_ == 1 else 200000
+n = round_ * 100000
 for source, text in pool:
     if text in seen:
         continue

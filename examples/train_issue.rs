@@ -17,7 +17,7 @@
 //! - real messages labeled here: the train part of the dev set
 //!   `tests/data/real/devset.jsonl` (never its test part) and
 //!   the training-only files of `tests/data/real/` (`extra.jsonl`,
-//!   `helpdesk_more.jsonl`, `chatbot_more.jsonl`, `more.jsonl`, `more2.jsonl`), weight `--dev-weight`; the softmax
+//!   `helpdesk_more.jsonl`, `chatbot_more.jsonl`, `more.jsonl`, `more2.jsonl`, `more3.jsonl`), weight `--dev-weight`; the softmax
 //!   temperature is fitted on these examples' out-of-fold predictions alone,
 //!   so that the confidence means what it says on real messages;
 //! - weak labels on the unlabeled real text of `../shared/data/` (at most

@@ -61,12 +61,13 @@ pub fn load_devset() -> Result<Vec<DevItem>, String> {
 
 /// The real messages labeled here for training only (their `split` is
 /// `train`), beside the dev set: see `tests/data/real/README.md`.
-pub const TRAINING_FILES: [&str; 5] = [
+pub const TRAINING_FILES: [&str; 6] = [
     "extra.jsonl",
     "helpdesk_more.jsonl",
     "chatbot_more.jsonl",
     "more.jsonl",
     "more2.jsonl",
+    "more3.jsonl",
 ];
 
 /// Loads the dev set and the real messages labeled for training only

@@ -62,7 +62,7 @@ pub struct Policy {
     pub repeat_window_days: u32,
     /// Rule 2: labels that are always high risk.
     pub high_risk_labels: Vec<String>,
-    /// Rule 2: a complaint with anger is high risk.
+    /// Rule 2: a complaint with anger, at `escalate_negativity` or above, is high risk.
     pub angry_complaint_is_high_risk: bool,
     /// Specialist skill groups.
     pub groups: Groups,

@@ -216,9 +216,12 @@ fn high_risk<'p, 'q>(ctx: &Ctx<'p, 'q>, fired: &mut FiredList, outcome: &mut Out
     let (policy, assessed, signals) = (ctx.policy, ctx.assessed, ctx.assessed.signals);
     let risky_label =
         !assessed.abstained && policy.high_risk_labels.iter().any(|l| l == ctx.label_name);
+    // Clearly angry: anger at rule 4's strong negativity, not a faint
+    // anger in a mildly negative message.
     let angry_complaint = policy.angry_complaint_is_high_risk
         && ctx.label_name == "complaint"
-        && assessed.emotion == Emotion::Anger;
+        && assessed.emotion == Emotion::Anger
+        && assessed.negativity >= escalate_negativity(ctx);
     // One entry per kind at most: a fixed array, not a Vec.
     let mut risks: [Risk<'p, 'q>; 6] = [("", "", &[]); 6];
     let mut count = 0;
@@ -295,13 +298,18 @@ fn vip<'p>(ctx: &Ctx<'p, '_>, fired: &mut FiredList, outcome: &mut Outcome<'p>) 
     outcome.decide(ctx.human(ctx.issue_group), ctx.policy.priority.vip);
 }
 
+/// The negativity from which rules 2 (an angry complaint) and 4 act: the
+/// industry profile's, else the policy's.
+fn escalate_negativity(ctx: &Ctx<'_, '_>) -> f32 {
+    ctx.profile
+        .escalate_negativity
+        .unwrap_or(ctx.policy.escalate_negativity)
+}
+
 /// Rule 4: strong negativity; the priority rises with intensity.
 fn negativity<'p>(ctx: &Ctx<'p, '_>, fired: &mut FiredList, outcome: &mut Outcome<'p>) {
     let (policy, negativity) = (ctx.policy, ctx.assessed.negativity);
-    let escalate = ctx
-        .profile
-        .escalate_negativity
-        .unwrap_or(policy.escalate_negativity);
+    let escalate = escalate_negativity(ctx);
     if negativity < escalate {
         return;
     }
