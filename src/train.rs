@@ -238,7 +238,8 @@ impl Weights {
 type Row = (Vec<(u32, f32)>, usize, f32);
 
 /// Share of `(logits, class)` pairs whose largest logit is the class.
-/// Index of the largest value (the first of equal ones); 0 when empty.
+/// Index of the largest value (the last of equal ones, as `max_by` picks);
+/// 0 when empty.
 fn argmax(z: &[f32]) -> usize {
     z.iter()
         .enumerate()
@@ -247,16 +248,7 @@ fn argmax(z: &[f32]) -> usize {
 }
 
 fn accuracy(oof: &[(Vec<f32>, usize)]) -> f64 {
-    let right = oof
-        .iter()
-        .filter(|(z, y)| {
-            z.iter()
-                .enumerate()
-                .max_by(|a, b| a.1.total_cmp(b.1))
-                .map(|m| m.0)
-                == Some(*y)
-        })
-        .count();
+    let right = oof.iter().filter(|(z, y)| argmax(z) == *y).count();
     right as f64 / oof.len().max(1) as f64
 }
 
