@@ -60,6 +60,11 @@ with open(os.path.join(data, "sentiment/online_shopping_9_cats.csv"), encoding="
 shop = [r["review"] for r in shop_rows]
 with open(os.path.join(data, "opinion/zhijiang_reviews_train.csv"), encoding="utf-8") as f:
     cosmetics = [r["Reviews"] for r in csv.DictReader(f)]
+# Weibo posts outside the sentiment tune split; chatbot messages with their upstream label.
+weibo = [r["text"] for i, r in enumerate(jl("emotion/smp2020_ewect_virus_train.jsonl")) if i % 10 != 1]
+chat = [(r["text"].replace(" ", ""), r["label"]) for r in jl("sentiment/xs_chatbot_messages.jsonl")]
+chat_negative = [t for t, label in chat if label == "negative"]
+chat_all = [t for t, _ in chat]
 if round_ == 1:
     pool += take("alipay", alipay, 300)
     pool += take("shopping", shop, 300)
@@ -72,16 +77,12 @@ elif round_ == 2:
     pool += take("shopping", [r["review"] for r in shop_rows if r["label"] == "0"], 250)
     pool += take("shopping", shop, 250)
     pool += take("cosmetics", cosmetics, 300)
-    weibo = [r["text"] for i, r in enumerate(jl("emotion/smp2020_ewect_virus_train.jsonl")) if i % 10 != 1]
     pool += take("weibo", weibo, 200)
-    chat = jl("sentiment/xs_chatbot_messages.jsonl")
-    pool += take("chatbot", [r["text"].replace(" ", "") for r in chat if r["label"] == "negative"], 100)
-    pool += take("chatbot", [r["text"].replace(" ", "") for r in chat], 100)
+    pool += take("chatbot", chat_negative, 100)
+    pool += take("chatbot", chat_all, 100)
 else:
-    chat = jl("sentiment/xs_chatbot_messages.jsonl")
-    pool += take("chatbot", [r["text"].replace(" ", "") for r in chat if r["label"] == "negative"], 350)
-    pool += take("chatbot", [r["text"].replace(" ", "") for r in chat], 350)
-    weibo = [r["text"] for i, r in enumerate(jl("emotion/smp2020_ewect_virus_train.jsonl")) if i % 10 != 1]
+    pool += take("chatbot", chat_negative, 350)
+    pool += take("chatbot", chat_all, 350)
     pool += take("weibo", weibo, 300)
     pool += take("cosmetics", cosmetics, 300)
     pool += take("shopping", shop, 300)
