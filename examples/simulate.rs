@@ -471,9 +471,9 @@ pub fn simulate(
         let inquiries: Vec<Inquiry<'_>> = (starts..end).map(|i| day.inquiry(i)).collect();
         for d in engine.triage_batch(&inquiries, a.threads) {
             let group = *group_ids
-                .entry(d.route.skill_group.clone())
+                .entry(d.route.skill_group.to_string())
                 .or_insert_with(|| {
-                    groups.push(d.route.skill_group.clone());
+                    groups.push(d.route.skill_group.to_string());
                     groups.len() as u32 - 1
                 });
             let variant = match &d.variant {
@@ -481,7 +481,7 @@ pub fn simulate(
                 Some(v) => match variants.iter().position(|x| x == v) {
                     Some(i) => i,
                     None => {
-                        variants.push(v.clone());
+                        variants.push(v.to_string());
                         variants.len() - 1
                     }
                 },

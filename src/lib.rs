@@ -90,7 +90,7 @@ pub use text::{normalize, pii};
 
 pub use decision::{
     Decision, Entity, Evidence, Flags, IssueAssessment, LabelScore, Language, PiiFound, Reason,
-    Route, Rule, SentimentAssessment, WaitEstimate,
+    Route, Rule, SentimentAssessment, Text, WaitEstimate,
 };
 pub use domain::{Channel, Emotion, Industry, IssueLabel, Lane, Tier, UnknownName};
 pub use engine::{BATCH_BLOCK, Engine, EngineBuilder, Scratch, Stage};

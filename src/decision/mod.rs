@@ -2,10 +2,12 @@
 
 mod explain;
 mod number;
+pub(crate) mod text;
 mod types;
 
 pub use explain::Language;
 pub(crate) use number::TwoDecimals;
+pub use text::Text;
 pub use types::{
     Decision, Entity, Evidence, Flags, IssueAssessment, LabelScore, PiiFound, Reason, Route, Rule,
     SentimentAssessment, WaitEstimate,

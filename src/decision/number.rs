@@ -46,7 +46,7 @@ impl TwoDecimals {
     /// Appends the number to `out` without going through `core::fmt`,
     /// whose machinery cost ~670 instructions per reason written with
     /// `write!` in `triage_with` (callgrind).
-    pub(crate) fn push_to(self, out: &mut String) {
+    pub(crate) fn push_to(self, out: &mut impl fmt::Write) {
         let x = self.0;
         // Probabilities and scores, nearly every number written, have one
         // digit before the point: pushed as three digits, without the
@@ -55,17 +55,18 @@ impl TwoDecimals {
             let n = (f64::from(x) * 100.0).round_ties_even() as u32;
             if n < 1000 {
                 let digit = |d: u32| char::from(b'0' + (d % 10) as u8);
-                out.push(digit(n / 100));
-                out.push('.');
-                out.push(digit(n / 10));
-                out.push(digit(n));
+                let _ = out.write_char(digit(n / 100));
+                let _ = out.write_char('.');
+                let _ = out.write_char(digit(n / 10));
+                let _ = out.write_char(digit(n));
                 return;
             }
         }
         match self.digits(&mut [0; 16]) {
-            Some(d) => out.push_str(d),
+            Some(d) => {
+                let _ = out.write_str(d);
+            }
             None => {
-                use fmt::Write as _;
                 let _ = write!(out, "{:.2}", self.0);
             }
         }

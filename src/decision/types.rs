@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::decision::text::Text;
 use crate::domain::{Channel, Emotion, IssueLabel, Lane};
 
 /// The outcome of triaging one inquiry.
@@ -32,7 +33,7 @@ pub struct Decision {
     pub reasons: Vec<Reason>,
     /// The policy variant (gray release / A/B) the customer is in, if any.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub variant: Option<String>,
+    pub variant: Option<Text>,
 }
 
 impl Decision {
@@ -70,7 +71,7 @@ impl Route {
         Route {
             lane: Lane::Ai,
             channel: Channel::AiAssistant,
-            skill_group: String::new(),
+            skill_group: Text::new(),
             priority: 0,
             notice: None,
             offers: Vec::new(),
@@ -155,16 +156,16 @@ pub struct Route {
     /// The channel the customer is offered.
     pub channel: Channel,
     /// The skill group that takes it.
-    pub skill_group: String,
+    pub skill_group: Text,
     /// Queue priority, 0 (lowest) to 9 (highest).
     pub priority: u8,
     /// A notice the industry profile attaches (e.g. finance safety advice).
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub notice: Option<String>,
+    pub notice: Option<Text>,
     /// What the industry profile offers besides the route (e.g.
     /// `advisor_booking`, `trial_class`, `store_hours`, `navigation`).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub offers: Vec<String>,
+    pub offers: Vec<Text>,
 }
 
 /// A wait estimate, as a range with the queue position.
@@ -178,7 +179,7 @@ pub struct WaitEstimate {
     /// Pessimistic wait, seconds.
     pub high_seconds: u32,
     /// What the customer is told, e.g. "前面还有3位，预计2–4分钟".
-    pub message: String,
+    pub message: Text,
 }
 
 /// Personal data found in the inquiry (its kind and where; not its value).
@@ -186,7 +187,7 @@ pub struct WaitEstimate {
 #[non_exhaustive]
 pub struct PiiFound {
     /// `phone`, `id_card`, `bank_card`, `email`, …
-    pub kind: String,
+    pub kind: Text,
     /// Byte start in the raw text.
     pub start: usize,
     /// Byte end in the raw text.
@@ -198,16 +199,16 @@ pub struct PiiFound {
 #[non_exhaustive]
 pub struct Entity {
     /// `order_number`, `tracking_number`, `product_model` or `amount`.
-    pub kind: String,
+    pub kind: Text,
     /// The entity as the customer wrote it.
-    pub text: String,
+    pub text: Text,
     /// Byte start in the raw text.
     pub start: usize,
     /// Byte end in the raw text.
     pub end: usize,
     /// The courier for tracking numbers (`sf`, `jd`, …).
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub carrier: Option<String>,
+    pub carrier: Option<Text>,
 }
 
 /// A rule that fired and the evidence behind it.
@@ -217,7 +218,7 @@ pub struct Reason {
     /// The rule, e.g. `human_request`, `negativity`, `lane_default`.
     pub rule: Rule,
     /// A short English explanation with the numbers involved.
-    pub detail: String,
+    pub detail: Text,
     /// The spans of the raw text that triggered it.
     pub evidence: Vec<Evidence>,
 }
@@ -231,7 +232,7 @@ pub struct Evidence {
     /// Byte end in the raw text.
     pub end: usize,
     /// The text of the span (masked if it was personal data).
-    pub text: String,
+    pub text: Text,
 }
 
 crate::domain::closed_enum! {

@@ -2,7 +2,7 @@
 //! evidence, into buffers reused from the last one.
 
 use crate::decision::{
-    Decision, Entity, Evidence, Flags, LabelScore, PiiFound, Reason, Rule, TwoDecimals,
+    Decision, Entity, Evidence, Flags, LabelScore, PiiFound, Reason, Rule, Text, TwoDecimals,
 };
 use crate::domain::IssueLabel;
 use crate::engine::core::Engine;
@@ -157,7 +157,7 @@ impl Engine {
         pools.strings.append(&mut decision.route.offers);
         for o in &profile.offers {
             set_str(
-                reuse(&mut decision.route.offers, &mut pools.strings, String::new),
+                reuse(&mut decision.route.offers, &mut pools.strings, Text::new),
                 o,
             );
         }
@@ -212,7 +212,7 @@ impl ReasonWriter<'_> {
         &mut self,
         rule: Rule,
         spans: impl IntoIterator<Item = (u32, u32)>,
-        write: impl FnOnce(&mut String),
+        write: impl FnOnce(&mut Text),
     ) {
         let r = new_reason(self.reasons, &mut self.pools.reasons, rule);
         write(&mut r.detail);
@@ -262,7 +262,7 @@ pub(super) fn new_reason<'r>(
 ) -> &'r mut Reason {
     let r = reuse(reasons, spare, || Reason {
         rule,
-        detail: String::new(),
+        detail: Text::new(),
         evidence: Vec::new(),
     });
     r.rule = rule;

@@ -1,6 +1,6 @@
 //! Per-thread buffers that make a warm triage allocate nothing.
 
-use crate::decision::{Decision, Entity, Evidence, PiiFound, Reason, WaitEstimate};
+use crate::decision::{Decision, Entity, Evidence, PiiFound, Reason, Text, WaitEstimate};
 use crate::domain::IssueLabel;
 use crate::engine::core::Engine;
 use crate::route::rules::FiredList;
@@ -87,12 +87,11 @@ pub(super) fn reuse<'v, T>(
     &mut v[last]
 }
 
-pub(super) fn set_str(s: &mut String, value: &str) {
-    s.clear();
-    s.push_str(value);
+pub(super) fn set_str(s: &mut Text, value: &str) {
+    s.set(value);
 }
 
-pub(super) fn set_opt(slot: &mut Option<String>, value: Option<&str>, spare: &mut Vec<String>) {
+pub(super) fn set_opt(slot: &mut Option<Text>, value: Option<&str>, spare: &mut Vec<Text>) {
     match value {
         Some(v) => set_str(
             slot.get_or_insert_with(|| spare.pop().unwrap_or_default()),
@@ -111,7 +110,7 @@ pub(super) fn set_opt(slot: &mut Option<String>, value: Option<&str>, spare: &mu
 pub(super) struct Pools {
     pub(super) reasons: Vec<Reason>,
     pub(super) evidence: Vec<Evidence>,
-    pub(super) strings: Vec<String>,
+    pub(super) strings: Vec<Text>,
     pub(super) pii: Vec<PiiFound>,
     pub(super) entities: Vec<Entity>,
     pub(super) wait: Option<WaitEstimate>,

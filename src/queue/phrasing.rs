@@ -77,16 +77,20 @@ pub fn describe_wait(position_ahead: u32, low_s: f64, high_s: f64) -> String {
 
 /// [`describe_wait`] appended to `out`, without allocating when `out` has
 /// room.
-pub(crate) fn write_wait(out: &mut String, position_ahead: u32, low_s: f64, high_s: f64) {
-    use std::fmt::Write as _;
+pub(crate) fn write_wait(
+    out: &mut impl std::fmt::Write,
+    position_ahead: u32,
+    low_s: f64,
+    high_s: f64,
+) {
     // Nobody ahead: "right away" only when that is true; when every agent
     // is busy the customer is next, and says so with the time.
     if position_ahead == 0 {
         if high_s.is_nan() || high_s <= 60.0 {
-            out.push_str("马上为您接通");
+            let _ = out.write_str("马上为您接通");
             return;
         }
-        out.push_str("您是下一位");
+        let _ = out.write_str("您是下一位");
     } else {
         let _ = write!(out, "前面还有{position_ahead}位");
     }

@@ -180,7 +180,7 @@ pub(crate) fn apply(
     };
 
     // Overflow: one hop to the fallback group when it is quicker.
-    if let Some(o) = policy.overflow.get(&route.skill_group)
+    if let Some(o) = policy.overflow.get(route.skill_group.as_str())
         && wait.high_seconds > o.after_seconds
         && let Some(to) = snapshot.group(&o.to)
         && let Ok(w) = estimate(policy, to, route.priority, hour, snapshot.promotion)
