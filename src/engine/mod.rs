@@ -159,6 +159,8 @@ mod tests {
             "",
             "😡😡 垃 圾 ！！！",
             "没有不满意，挺好的",
+            // More n-grams than the plain path probes before it adds.
+            "我想问一下这个快递为什么三天了还在路上，物流信息一直显示在转运中心，麻烦帮我查一下到哪里了，谢谢客服",
         ];
         for text in texts {
             let issue_sums = check_one_pass(text);

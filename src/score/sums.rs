@@ -32,8 +32,8 @@ use std::hash::BuildHasherDefault;
 
 use crate::score::features::{
     FNV_OFFSET, ISSUE, ModelInput, NgramVisitor, OtherVisitor, SENTIMENT, SUM_FEATURES,
-    bigram_hash, feature_hash, fnv1a_extend, fnv1a_extend_char, fold, unigram_hash, visit_ngrams,
-    visit_others,
+    bigram_hash, feature_hash, fnv1a_extend, fnv1a_extend_char, fold, skip, unigram_hash,
+    visit_ngrams, visit_others,
 };
 use crate::score::linear::{IdentityHasher, IssueModel, LANES, LinearModel};
 use crate::text::cues::Taxonomy;
@@ -88,6 +88,13 @@ fn axpy_fixed<const N: usize>(sums: &mut [[f32; LANES]], row: &[[f32; LANES]], v
         *s = lane_axpy(*s, w, value);
     }
     true
+}
+
+/// [`lane_axpy`] with `value` 1: the same bits (`1.0 × w` is `w`), one
+/// multiplication fewer per lane.
+#[inline(always)]
+fn lane_add(a: [f32; LANES], w: &[f32; LANES]) -> [f32; LANES] {
+    [a[0] + w[0], a[1] + w[1], a[2] + w[2], a[3] + w[3]]
 }
 
 #[inline(always)]
@@ -228,6 +235,36 @@ struct NgramScorer<'m, 's, S> {
     sink: &'s mut S,
     issue_count: usize,
     sentiment_count: usize,
+    /// Entries found and not yet added, in text order, with the models
+    /// that read them.
+    pending: [(Entry, u8); PENDING],
+    n_pending: usize,
+}
+
+/// Lookups made before their rows are added: the probes of consecutive
+/// characters do not wait on each other's adds, so their cache misses
+/// overlap.
+const PENDING: usize = 32;
+
+impl<S: Sink> NgramScorer<'_, '_, S> {
+    #[inline(always)]
+    fn defer(&mut self, e: Entry, which: u8) {
+        if self.n_pending == PENDING {
+            self.flush();
+        }
+        self.pending[self.n_pending] = (e, which);
+        self.n_pending += 1;
+    }
+
+    /// Adds the pending entries, in the order they were found (the sums
+    /// are the same, bit for bit, as adding each at once).
+    #[inline(always)]
+    fn flush(&mut self) {
+        for &(e, which) in &self.pending[..self.n_pending] {
+            self.sink.add(self.models, e, 1.0, which);
+        }
+        self.n_pending = 0;
+    }
 }
 
 impl<S: Sink> NgramVisitor for NgramScorer<'_, '_, S> {
@@ -244,7 +281,7 @@ impl<S: Sink> NgramVisitor for NgramScorer<'_, '_, S> {
             if bigram != 0
                 && let Some(&e) = self.models.bigrams.get(&bigram_hash(p, c))
             {
-                self.sink.add(self.models, e, 1.0, bigram);
+                self.defer(e, bigram);
                 unigram_only &= !bigram;
             }
             self.issue_count += usize::from(bigram & ISSUE != 0);
@@ -253,7 +290,7 @@ impl<S: Sink> NgramVisitor for NgramScorer<'_, '_, S> {
         if unigram_only != 0
             && let Some(e) = self.models.unigram(c)
         {
-            self.sink.add(self.models, e, 1.0, unigram_only);
+            self.defer(e, unigram_only);
         }
     }
 }
@@ -598,8 +635,17 @@ impl Models {
             sink,
             issue_count: 0,
             sentiment_count: 0,
+            pending: [(
+                Entry {
+                    sentiment: 0.0,
+                    block: 0,
+                },
+                0,
+            ); PENDING],
+            n_pending: 0,
         };
         visit_ngrams(input, issue_bit | SENTIMENT, &mut scorer);
+        scorer.flush();
         (scorer.issue_count, scorer.sentiment_count)
     }
 
@@ -620,7 +666,12 @@ impl Models {
             issue: [[0.0; LANES]; I],
             sentiment: 0.0,
         };
-        let counts = self.ngrams(input, issue_bit, &mut acc);
+        let counts =
+            if I > 0 && issue_bit == ISSUE && input.scopes.is_empty() && input.pii.is_empty() {
+                self.ngrams_plain(input.text, &mut acc)
+            } else {
+                self.ngrams(input, issue_bit, &mut acc)
+            };
         for (s, a) in sums.emotion.iter_mut().zip(acc.emotion.as_flattened()) {
             *s += a;
         }
@@ -631,6 +682,72 @@ impl Models {
             *s += acc.sentiment;
         }
         counts
+    }
+
+    /// [`Models::ngrams`] for a message with no negated or sarcastic span
+    /// and no personal data, read by all three models: every character
+    /// and every bigram goes to every model, so the per-character
+    /// bookkeeping of [`visit_ngrams`] (which spans cover it, which models
+    /// read it, two counts) drops out. The sums are the same, bit for bit:
+    /// the same rows are added in the same order, and `1.0 × w` is `w`
+    /// (the one-pass tests compare both paths).
+    #[inline(always)]
+    fn ngrams_plain<const E: usize, const I: usize>(
+        &self,
+        text: &str,
+        acc: &mut LocalSums<E, I>,
+    ) -> (usize, usize) {
+        let strides = self.strides();
+        let mut add = |e: Entry| {
+            let (emotion, issue) = rows_of_entry(e, &self.blocks, strides);
+            if let Some(row) = emotion.and_then(whole_chunks::<E>) {
+                for (s, w) in acc.emotion.iter_mut().zip(row) {
+                    *s = lane_add(*s, w);
+                }
+            }
+            acc.sentiment += e.sentiment;
+            if let Some(row) = issue.and_then(whole_chunks::<I>) {
+                for (s, w) in acc.issue.iter_mut().zip(row) {
+                    *s = lane_add(*s, w);
+                }
+            }
+        };
+        // Probed first, added after: the probes of consecutive characters
+        // do not wait on each other's adds, so their cache misses overlap.
+        let mut found = [Entry {
+            sentiment: 0.0,
+            block: 0,
+        }; PENDING];
+        let mut n_found = 0;
+        let mut read = 0usize;
+        let mut prev: Option<char> = None;
+        for c in text.chars() {
+            if skip(c) {
+                prev = None;
+                continue;
+            }
+            let c = fold(c);
+            read += 1;
+            let mut entry = None;
+            if let Some(p) = prev {
+                read += 1;
+                entry = self.bigrams.get(&bigram_hash(p, c)).copied();
+            }
+            if entry.is_none() {
+                entry = self.unigram(c);
+            }
+            if let Some(e) = entry {
+                if n_found == PENDING {
+                    found.iter().for_each(|&e| add(e));
+                    n_found = 0;
+                }
+                found[n_found] = e;
+                n_found += 1;
+            }
+            prev = Some(c);
+        }
+        found[..n_found].iter().for_each(|&e| add(e));
+        (read, read)
     }
 
     /// All three models' feature sums for one message; with `issue` false,
