@@ -11,7 +11,7 @@ set -eu
 cd "$(dirname "$0")/.."
 cargo build --release --example profile_triage >/dev/null 2>&1
 bin=target/release/examples/profile_triage
-modes=${*:-cut upto_normalize upto_mask upto_scan upto_classify upto_policy with owned}
+modes=${*:-cut minimal upto_normalize upto_mask upto_scan upto_classify upto_policy with owned}
 count() {
     valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$1" "$2" --bench-corpus 2>&1 |
         sed -n 's/.*I *refs: *//p' | tr -d ,

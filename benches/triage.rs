@@ -35,6 +35,9 @@ use kefu_triage::{Engine, Inquiry, Stage};
 #[path = "../tests/common/corpus.rs"]
 mod corpus;
 
+#[path = "../examples/common/minimal_sum.rs"]
+mod minimal_sum;
+
 /// Lines of the in-repository corpus.
 const LINES: usize = 12_000;
 
@@ -157,6 +160,20 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
+    // The floor of the model pass: a bare sum of the three models' rows
+    // for every character unigram and bigram (examples/common/minimal_sum.rs).
+    let minimal = minimal_sum::MinimalSum::new();
+    g.bench_function("minimal_sum", |b| {
+        b.iter(|| {
+            let mut found = 0;
+            for l in &lines {
+                let mut sums = [0.0f32; minimal_sum::ROW];
+                found += minimal.sum(black_box(l), &mut sums);
+                black_box(&sums);
+            }
+            found
+        })
+    });
     // Negativity and emotion alone (Engine::sentiment_with): normalize,
     // scan, the sentiment lexicon pass and the two sentiment models.
     let mut scratch = engine.scratch();
@@ -248,7 +265,14 @@ fn report_ratios(lines: usize) {
             per_s(t - n)
         );
     }
-    for name in ["sentiment", "triage", "triage_with", "batch_1", "batch_2"] {
+    for name in [
+        "minimal_sum",
+        "sentiment",
+        "triage",
+        "triage_with",
+        "batch_1",
+        "batch_2",
+    ] {
         if let Some(t) = mean_ns(&format!("corpus/{name}")) {
             println!(
                 "  {name:<12} {:>6.2}x   {:>9.0} inquiries/s",
@@ -283,8 +307,10 @@ criterion_group!(benches, bench);
 /// same passes) are printed beside it, and both ratios within bands of
 /// similar length.
 fn report_latency() {
-    /// Upper bounds (characters) of the length bands.
-    const BANDS: [usize; 5] = [8, 16, 32, 64, usize::MAX];
+    /// Upper bounds (characters) of the length bands: each spans a factor
+    /// of two, so that within a band the ratio measures the engine, not
+    /// the length (the corpus runs to 190 characters).
+    const BANDS: [usize; 6] = [8, 16, 32, 64, 128, usize::MAX];
     let lines = corpus();
     let engine = Engine::default();
     let jieba = jieba_rs::Jieba::new();
@@ -363,9 +389,114 @@ fn report_latency() {
     }
 }
 
+/// The same costs with every pass interleaved: 15 rounds, each timing every
+/// pass over the whole corpus once, and the median per pass. Criterion
+/// times its functions one after another, so a change in the machine's
+/// load between them (these machines are shared) moves their ratios; here
+/// every pass sees the same load. Stages are prefixes of the pipeline, as
+/// above.
+fn report_interleaved() {
+    const ROUNDS: usize = 15;
+    let lines = corpus();
+    let engine = Engine::default();
+    let jieba = jieba_rs::Jieba::new();
+    let minimal = minimal_sum::MinimalSum::new();
+    let mut scratch = engine.scratch();
+    let prefix = |scratch: &mut kefu_triage::Scratch, k: usize| {
+        for l in &lines {
+            let q = Inquiry::new(black_box(l));
+            for &stage in &PIPELINE[..k] {
+                engine.run_stage(scratch, stage, &q);
+            }
+        }
+    };
+    let names = [
+        "cut",
+        "minimal_sum",
+        "upto_normalize",
+        "upto_mask",
+        "upto_scan",
+        "upto_classify",
+        "upto_policy",
+        "triage_with",
+        "triage",
+    ];
+    let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(ROUNDS); names.len()];
+    for round in 0..=ROUNDS {
+        for (pass, t) in times.iter_mut().enumerate() {
+            let start = std::time::Instant::now();
+            match pass {
+                0 => {
+                    for l in &lines {
+                        black_box(jieba.cut(black_box(l), true));
+                    }
+                }
+                1 => {
+                    for l in &lines {
+                        let mut sums = [0.0f32; minimal_sum::ROW];
+                        black_box(minimal.sum(black_box(l), &mut sums));
+                        black_box(&sums);
+                    }
+                }
+                2..=6 => prefix(&mut scratch, pass - 1),
+                7 => {
+                    for l in &lines {
+                        black_box(engine.triage_with(&mut scratch, &Inquiry::new(black_box(l))));
+                    }
+                }
+                _ => {
+                    for l in &lines {
+                        black_box(engine.triage(&Inquiry::new(black_box(l))));
+                    }
+                }
+            }
+            // Round 0 warms every pass up.
+            if round > 0 {
+                t.push(start.elapsed().as_secs_f64());
+            }
+        }
+    }
+    let median: Vec<f64> = times
+        .iter_mut()
+        .map(|t| {
+            t.sort_by(f64::total_cmp);
+            t[t.len() / 2]
+        })
+        .collect();
+    let cut = median[0];
+    println!(
+        "\ninterleaved ({ROUNDS} rounds, medians; cut {:.2} µs per line), ratio to cut:",
+        cut / lines.len() as f64 * 1e6
+    );
+    let per_s = |t: f64| lines.len() as f64 / t;
+    let mut before = 0.0;
+    for (k, name) in names.iter().enumerate().skip(1) {
+        let t = median[k];
+        if let Some(stage) = name.strip_prefix("upto_") {
+            let own = t - before;
+            println!(
+                "  {:<12} {:>6.2}x   {:>9.0} inquiries/s   (pipeline up to here {:.2}x)",
+                stage,
+                own / cut,
+                per_s(own),
+                t / cut
+            );
+            before = t;
+        } else {
+            println!(
+                "  {name:<12} {:>6.2}x   {:>9.0} inquiries/s",
+                t / cut,
+                per_s(t)
+            );
+        }
+    }
+    println!("  triage() over triage_with: {:.3}", median[8] / median[7]);
+}
+
 fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
     report_ratios(corpus().len());
+    report_interleaved();
     report_latency();
 }

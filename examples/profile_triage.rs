@@ -9,6 +9,9 @@
 //! - `with` (the default): `Engine::triage_with` on one warm scratch;
 //! - `owned`: `Engine::triage`, an owned `Decision`;
 //! - `cut`: `jieba_rs::Jieba::cut` (HMM on), the baseline of the bench;
+//! - `minimal`: the floor of the model pass, a bare sum of the three
+//!   models' rows for every character unigram and bigram
+//!   (`examples/common/minimal_sum.rs`);
 //! - `upto_normalize`, `upto_mask`, `upto_scan`, `upto_classify`,
 //!   `upto_policy`: the pipeline's stages up to that one, as
 //!   `benches/triage.rs` times them (a stage costs its prefix minus the one
@@ -20,6 +23,9 @@
 //! times are not: run callgrind with 3 rounds and with 1, and divide the
 //! difference by 2 × the lines (`benches/instructions.sh` does it for every
 //! mode).
+
+#[path = "common/minimal_sum.rs"]
+mod minimal_sum;
 
 #[path = "common/usage.rs"]
 mod usage;
@@ -65,6 +71,17 @@ fn main() {
                 }
             }
         }
+        "minimal" => {
+            let model = minimal_sum::MinimalSum::new();
+            let mut sums = [0.0f32; minimal_sum::ROW];
+            for _ in 0..rounds {
+                for l in &lines {
+                    sums = [0.0; minimal_sum::ROW];
+                    n += model.sum(black_box(l), &mut sums);
+                }
+            }
+            black_box(sums);
+        }
         "with" | "owned" => {
             let engine = Engine::default();
             let mut scratch = engine.scratch();
@@ -84,7 +101,7 @@ fn main() {
         _ => {
             let Some(k) = PIPELINE.iter().position(|(name, _)| *name == mode) else {
                 eprintln!(
-                    "profile_triage: unknown mode {mode:?} (with, owned, cut, {})",
+                    "profile_triage: unknown mode {mode:?} (with, owned, cut, minimal, {})",
                     PIPELINE.map(|p| p.0).join(", ")
                 );
                 std::process::exit(2);
