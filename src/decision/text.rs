@@ -17,9 +17,9 @@ const INLINE: usize = 38;
 /// `String`, prints and serializes as a plain JSON string), but a text of up
 /// to 38 bytes — nearly every one a decision holds, such as
 /// `logistics (物流) p=0.93` or `前面还有3位，预计2–4分钟` — is stored
-/// inline. Copying a decision, which [`Engine::triage`](crate::Engine::triage)
-/// does for every inquiry, then allocates only for the masked text and the
-/// lists, not for each of its strings.
+/// inline. A new decision, which [`Engine::triage`](crate::Engine::triage)
+/// makes for every inquiry, or a copy of one, then allocates only for the
+/// masked text and the lists, not for each of its strings.
 ///
 /// ```
 /// use kefu_triage::Text;

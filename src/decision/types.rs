@@ -40,9 +40,15 @@ impl Decision {
     /// A blank decision whose buffers [`crate::Engine::triage_with`] fills
     /// and reuses.
     pub(crate) fn empty() -> Decision {
+        Decision::empty_with(IssueLabel::new(IssueLabel::OTHER))
+    }
+
+    /// [`Decision::empty`] with `label` as its placeholder label (a clone
+    /// of a label already made allocates nothing).
+    pub(crate) fn empty_with(label: IssueLabel) -> Decision {
         Decision {
             issue: IssueAssessment {
-                label: IssueLabel::new(IssueLabel::OTHER),
+                label,
                 confidence: 0.0,
                 abstained: false,
                 top: Vec::new(),

@@ -46,6 +46,11 @@ impl Engine {
             pools.evidence.append(&mut r.evidence);
         }
         pools.reasons.append(&mut decision.reasons);
+        // A decision taken out by `triage()` leaves a fresh one: room for
+        // the usual reasons at once rather than growing 4 → 8.
+        if decision.reasons.capacity() == 0 {
+            decision.reasons.reserve(8);
+        }
         let mut writer = ReasonWriter {
             reasons: &mut decision.reasons,
             pools: &mut *pools,
