@@ -134,12 +134,17 @@ impl QueueEvent {
     }
 }
 
+/// The largest event time accepted, in seconds either side of 0.
+const MAX_EVENT_TIME: f64 = 1e11;
+
 /// An event the tracker could not apply; its state is unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TrackError {
-    /// The timestamp is NaN or infinite.
-    #[error("event time {0} is not a finite number of seconds")]
+    /// The timestamp is NaN, infinite, or beyond ±10^11 seconds (about
+    /// 3,000 years from the epoch: a time in milliseconds, say, which would
+    /// make every later event in seconds arrive "late" and freeze the clock).
+    #[error("event time {0} is not a number of seconds within ±1e11")]
     BadTime(String),
     /// `queued` for a contact the tracker already holds.
     #[error("contact {0:?} is already queued or in service")]
@@ -391,7 +396,7 @@ impl QueueTracker {
     }
 
     fn apply(&mut self, at: f64, event: &QueueEvent) -> Result<(), TrackError> {
-        if !at.is_finite() {
+        if at.is_nan() || at.abs() > MAX_EVENT_TIME {
             return Err(TrackError::BadTime(at.to_string()));
         }
         self.forget_if_stale(at.max(self.now), event);
@@ -763,8 +768,19 @@ mod tests {
         t.record(0.0, &QueueEvent::queued("a", "g", 3)).unwrap();
         let before = t.snapshot(10.0);
         let cases = [
-            (f64::NAN, QueueEvent::answered("a"), "not a finite"),
-            (f64::INFINITY, QueueEvent::answered("a"), "not a finite"),
+            (
+                f64::NAN,
+                QueueEvent::answered("a"),
+                "not a number of seconds",
+            ),
+            (
+                f64::INFINITY,
+                QueueEvent::answered("a"),
+                "not a number of seconds",
+            ),
+            // Milliseconds since the epoch, not seconds.
+            (1.8e12, QueueEvent::answered("a"), "1800000000000 is not"),
+            (-1.0000001e11, QueueEvent::answered("a"), "within ±1e11"),
             (1.0, QueueEvent::queued("a", "g", 3), "already queued"),
             (1.0, QueueEvent::answered("zz"), "\"zz\" is not waiting"),
             (1.0, QueueEvent::abandoned("zz"), "not waiting"),
@@ -949,12 +965,15 @@ mod tests {
             .half_life(-5.0)
             .stale_after(f64::INFINITY)
             .prior_handle_time(f64::NAN);
-        t.record(-1e300, &QueueEvent::queued("a", "g", 255))
-            .unwrap();
+        assert!(
+            t.record(-1e300, &QueueEvent::queued("a", "g", 255))
+                .is_err()
+        );
+        t.record(-1e11, &QueueEvent::queued("a", "g", 255)).unwrap();
         // Stale by then (stale_after is clamped to 7 days): forgotten.
-        assert!(t.record(1e300, &QueueEvent::answered("a")).is_err());
-        t.record(1e300, &QueueEvent::queued("b", "g", 0)).unwrap();
-        t.record(1e300, &QueueEvent::answered("b")).unwrap();
+        assert!(t.record(1e11, &QueueEvent::answered("a")).is_err());
+        t.record(1e11, &QueueEvent::queued("b", "g", 0)).unwrap();
+        t.record(1e11, &QueueEvent::answered("b")).unwrap();
         for at in [f64::NAN, f64::NEG_INFINITY, 0.0, 1e308] {
             let s = t.snapshot(at);
             let g = &s.groups[0];
