@@ -90,13 +90,6 @@ fn axpy_fixed<const N: usize>(sums: &mut [[f32; LANES]], row: &[[f32; LANES]], v
     true
 }
 
-/// [`lane_axpy`] with `value` 1: the same bits (`1.0 × w` is `w`), one
-/// multiplication fewer per lane.
-#[inline(always)]
-fn lane_add(a: [f32; LANES], w: &[f32; LANES]) -> [f32; LANES] {
-    [a[0] + w[0], a[1] + w[1], a[2] + w[2], a[3] + w[3]]
-}
-
 #[inline(always)]
 fn lane_axpy(a: [f32; LANES], w: &[f32; LANES], value: f32) -> [f32; LANES] {
     [
@@ -246,7 +239,25 @@ struct NgramScorer<'m, 's, S> {
 /// overlap.
 const PENDING: usize = 32;
 
-impl<S: Sink> NgramScorer<'_, '_, S> {
+impl<'m, 's, S: Sink> NgramScorer<'m, 's, S> {
+    #[inline(always)]
+    fn new(models: &'m Models, sink: &'s mut S) -> Self {
+        NgramScorer {
+            models,
+            sink,
+            issue_count: 0,
+            sentiment_count: 0,
+            pending: [(
+                Entry {
+                    sentiment: 0.0,
+                    block: 0,
+                },
+                0,
+            ); PENDING],
+            n_pending: 0,
+        }
+    }
+
     #[inline(always)]
     fn defer(&mut self, e: Entry, which: u8) {
         if self.n_pending == PENDING {
@@ -630,20 +641,7 @@ impl Models {
         issue_bit: u8,
         sink: &mut impl Sink,
     ) -> (usize, usize) {
-        let mut scorer = NgramScorer {
-            models: self,
-            sink,
-            issue_count: 0,
-            sentiment_count: 0,
-            pending: [(
-                Entry {
-                    sentiment: 0.0,
-                    block: 0,
-                },
-                0,
-            ); PENDING],
-            n_pending: 0,
-        };
+        let mut scorer = NgramScorer::new(self, sink);
         visit_ngrams(input, issue_bit | SENTIMENT, &mut scorer);
         scorer.flush();
         (scorer.issue_count, scorer.sentiment_count)
@@ -689,36 +687,16 @@ impl Models {
     /// and every bigram goes to every model, so the per-character
     /// bookkeeping of [`visit_ngrams`] (which spans cover it, which models
     /// read it, two counts) drops out. The sums are the same, bit for bit:
-    /// the same rows are added in the same order, and `1.0 × w` is `w`
-    /// (the one-pass tests compare both paths).
+    /// the same rows are added in the same order (the one-pass tests
+    /// compare both paths).
     #[inline(always)]
     fn ngrams_plain<const E: usize, const I: usize>(
         &self,
         text: &str,
         acc: &mut LocalSums<E, I>,
     ) -> (usize, usize) {
-        let strides = self.strides();
-        let mut add = |e: Entry| {
-            let (emotion, issue) = rows_of_entry(e, &self.blocks, strides);
-            if let Some(row) = emotion.and_then(whole_chunks::<E>) {
-                for (s, w) in acc.emotion.iter_mut().zip(row) {
-                    *s = lane_add(*s, w);
-                }
-            }
-            acc.sentiment += e.sentiment;
-            if let Some(row) = issue.and_then(whole_chunks::<I>) {
-                for (s, w) in acc.issue.iter_mut().zip(row) {
-                    *s = lane_add(*s, w);
-                }
-            }
-        };
-        // Probed first, added after: the probes of consecutive characters
-        // do not wait on each other's adds, so their cache misses overlap.
-        let mut found = [Entry {
-            sentiment: 0.0,
-            block: 0,
-        }; PENDING];
-        let mut n_found = 0;
+        // Probed first, added after (see `NgramScorer::defer`).
+        let mut scorer = NgramScorer::new(self, acc);
         let mut read = 0usize;
         let mut prev: Option<char> = None;
         for c in text.chars() {
@@ -733,20 +711,12 @@ impl Models {
                 read += 1;
                 entry = self.bigrams.get(&bigram_hash(p, c)).copied();
             }
-            if entry.is_none() {
-                entry = self.unigram(c);
-            }
-            if let Some(e) = entry {
-                if n_found == PENDING {
-                    found.iter().for_each(|&e| add(e));
-                    n_found = 0;
-                }
-                found[n_found] = e;
-                n_found += 1;
+            if let Some(e) = entry.or_else(|| self.unigram(c)) {
+                scorer.defer(e, ISSUE | SENTIMENT);
             }
             prev = Some(c);
         }
-        found[..n_found].iter().for_each(|&e| add(e));
+        scorer.flush();
         (read, read)
     }
 
