@@ -6,7 +6,7 @@ use crate::decision::{
 };
 use crate::domain::IssueLabel;
 use crate::engine::core::Engine;
-use crate::engine::scratch::{Pools, Scratch, Verdict, reuse, set_opt, set_str};
+use crate::engine::scratch::{Pools, Scratch, Verdict, reuse, set_opt};
 use crate::engine::stages::assessment;
 use crate::inquiry::Inquiry;
 use crate::text::normalize::{Normalized, cut_inquiry};
@@ -161,10 +161,7 @@ impl Engine {
         );
         pools.strings.append(&mut decision.route.offers);
         for o in &profile.offers {
-            set_str(
-                reuse(&mut decision.route.offers, &mut pools.strings, Text::new),
-                o,
-            );
+            reuse(&mut decision.route.offers, &mut pools.strings, Text::new).set(o);
         }
         match (wait, &mut decision.wait) {
             (Some(estimate), Some(out)) => estimate.fill(out),
@@ -183,7 +180,7 @@ impl Engine {
         pools.pii.append(&mut decision.pii);
         for p in raw_pii {
             let out = reuse(&mut decision.pii, &mut pools.pii, PiiFound::default);
-            set_str(&mut out.kind, p.kind.as_str());
+            out.kind.set(p.kind.as_str());
             out.start = p.start;
             out.end = p.end;
         }
@@ -191,8 +188,8 @@ impl Engine {
         for e in &scratch.entities {
             let (start, end) = norm.raw_span(e.start, e.end);
             let out = reuse(&mut decision.entities, &mut pools.entities, Entity::default);
-            set_str(&mut out.kind, e.kind.as_str());
-            set_str(&mut out.text, raw.get(start..end).unwrap_or(""));
+            out.kind.set(e.kind.as_str());
+            out.text.set(raw.get(start..end).unwrap_or(""));
             out.start = start;
             out.end = end;
             set_opt(&mut out.carrier, e.carrier, &mut pools.strings);
@@ -237,7 +234,7 @@ impl ReasonWriter<'_> {
             let e = reuse(&mut r.evidence, &mut self.pools.evidence, Evidence::default);
             e.start = start;
             e.end = end;
-            set_str(&mut e.text, text);
+            e.text.set(text);
         }
     }
 
@@ -254,7 +251,7 @@ impl ReasonWriter<'_> {
             let e = reuse(&mut r.evidence, &mut self.pools.evidence, Evidence::default);
             e.start = p.start;
             e.end = p.end;
-            set_str(&mut e.text, p.kind.placeholder());
+            e.text.set(p.kind.placeholder());
         }
     }
 }

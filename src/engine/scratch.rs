@@ -87,16 +87,11 @@ pub(super) fn reuse<'v, T>(
     &mut v[last]
 }
 
-pub(super) fn set_str(s: &mut Text, value: &str) {
-    s.set(value);
-}
-
 pub(super) fn set_opt(slot: &mut Option<Text>, value: Option<&str>, spare: &mut Vec<Text>) {
     match value {
-        Some(v) => set_str(
-            slot.get_or_insert_with(|| spare.pop().unwrap_or_default()),
-            v,
-        ),
+        Some(v) => slot
+            .get_or_insert_with(|| spare.pop().unwrap_or_default())
+            .set(v),
         None => {
             if let Some(old) = slot.take() {
                 spare.push(old);
