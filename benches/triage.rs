@@ -102,6 +102,16 @@ const PIPELINE: [Stage; 5] = [
     Stage::Policy,
 ];
 
+/// The first `k` stages of [`PIPELINE`] on every line, on one warm scratch.
+fn run_prefix(engine: &Engine, scratch: &mut kefu_triage::Scratch, lines: &[String], k: usize) {
+    for l in lines {
+        let q = Inquiry::new(black_box(l));
+        for &stage in &PIPELINE[..k] {
+            engine.run_stage(scratch, stage, &q);
+        }
+    }
+}
+
 fn stage_name(stage: Stage) -> &'static str {
     match stage {
         Stage::Normalize => "normalize",
@@ -141,14 +151,7 @@ fn bench(c: &mut Criterion) {
     let mut scratch = engine.scratch();
     for k in 1..=PIPELINE.len() {
         g.bench_function(format!("upto_{}", stage_name(PIPELINE[k - 1])), |b| {
-            b.iter(|| {
-                for l in &lines {
-                    let q = Inquiry::new(black_box(l));
-                    for &stage in &PIPELINE[..k] {
-                        engine.run_stage(&mut scratch, stage, &q);
-                    }
-                }
-            })
+            b.iter(|| run_prefix(&engine, &mut scratch, &lines, k))
         });
     }
     g.bench_function("normalize_segment", |b| {
@@ -392,14 +395,6 @@ fn report_interleaved() {
     let jieba = jieba_rs::Jieba::new();
     let minimal = minimal_sum::MinimalSum::new();
     let mut scratch = engine.scratch();
-    let prefix = |scratch: &mut kefu_triage::Scratch, k: usize| {
-        for l in &lines {
-            let q = Inquiry::new(black_box(l));
-            for &stage in &PIPELINE[..k] {
-                engine.run_stage(scratch, stage, &q);
-            }
-        }
-    };
     let names = [
         "cut",
         "minimal_sum",
@@ -424,7 +419,7 @@ fn report_interleaved() {
                 1 => {
                     black_box(minimal.sum_lines(&lines));
                 }
-                2..=6 => prefix(&mut scratch, pass - 1),
+                2..=6 => run_prefix(&engine, &mut scratch, &lines, pass - 1),
                 7 => {
                     for l in &lines {
                         black_box(engine.triage_with(&mut scratch, &Inquiry::new(black_box(l))));
