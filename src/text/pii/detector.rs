@@ -49,6 +49,9 @@ pub struct Detector {
     amount: Regex,
     /// Brand and series names; `None` without brands.
     brands: Option<Brands>,
+    /// Where an `@` spelled out could start ([`obfuscated::AT_TOKENS`],
+    /// leftmost first), for `scan_obfuscated_emails`.
+    at_tokens: AhoCorasick,
 }
 
 /// The brand list compiled for [`Detector::scan_products`].
@@ -184,7 +187,13 @@ impl Detector {
             Some(Brands { ac, chars, max_len })
         };
 
+        let at_tokens = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(obfuscated::AT_TOKENS.iter().map(|t| t.trim_start()))
+            .map_err(|_| regex::Error::CompiledTooBig(obfuscated::AT_TOKENS.len()))?;
+
         Ok(Detector {
+            at_tokens,
             landline,
             email,
             pii_intro,
@@ -282,7 +291,7 @@ impl Detector {
         // The scan's first sweep looks for every spelled-out `@` and returns
         // when there is none: no separate pre-test that would search twice.
         if f.alpha {
-            obfuscated::scan_obfuscated_emails(text, out);
+            obfuscated::scan_obfuscated_emails(text, out, &self.at_tokens);
         }
         // A WeChat handle has letters; otherwise the id is a QQ number (5+
         // digits), a mobile number or a passport (7+ digits), after a Han
