@@ -293,17 +293,24 @@ fn report_ratios(lines: usize) {
 criterion_group!(benches, bench);
 
 /// Per-inquiry latency percentiles of `triage_with` over the corpus
-/// (three passes after a warm-up pass), for the p99/p50 ratio. The corpus
-/// runs from 2 to 150 characters, so the raw ratio mostly measures text
+/// (five passes after a warm-up pass), for the p99/p50 ratio. The corpus
+/// runs from 2 to 190 characters, so the raw ratio mostly measures text
 /// length: the same percentiles of the length itself, of the time per
 /// byte, and of `Jieba::cut`'s own latency on the same lines (timed in the
 /// same passes) are printed beside it, and both ratios within bands of
 /// similar length.
+///
+/// Within a band two ratios are printed. Over every single timing, a line
+/// that an interrupt or another tenant of the machine delayed once counts
+/// as slow: on a shared machine that ratio moves by ±0.5 between runs.
+/// Over each line's median of the five passes, it measures what the
+/// engine does with the slowest inputs, which is what the target is about.
 fn report_latency() {
     /// Upper bounds (characters) of the length bands: each spans a factor
     /// of two, so that within a band the ratio measures the engine, not
     /// the length (the corpus runs to 190 characters).
     const BANDS: [usize; 6] = [8, 16, 32, 64, 128, usize::MAX];
+    const PASSES: usize = 5;
     let lines = corpus();
     let engine = Engine::default();
     let jieba = jieba_rs::Jieba::new();
@@ -312,33 +319,34 @@ fn report_latency() {
         black_box(engine.triage_with(&mut scratch, &Inquiry::new(l)));
         black_box(jieba.cut(l, true));
     }
-    let mut ns: Vec<f64> = Vec::with_capacity(lines.len() * 3);
-    let mut per_byte: Vec<f64> = Vec::with_capacity(lines.len() * 3);
-    let mut cut_ns: Vec<f64> = Vec::with_capacity(lines.len() * 3);
-    // (triage, cut) latencies per length band.
-    let mut banded: Vec<(Vec<f64>, Vec<f64>)> = vec![(Vec::new(), Vec::new()); BANDS.len()];
-    for _ in 0..3 {
-        for l in &lines {
-            let chars = l.chars().count();
-            let band = BANDS.iter().position(|&b| chars <= b).unwrap_or(0);
-            let t = std::time::Instant::now();
+    // Per line, the (triage, cut) time of each pass.
+    let mut times: Vec<[(f64, f64); PASSES]> = vec![[(0.0, 0.0); PASSES]; lines.len()];
+    for pass in 0..PASSES {
+        for (l, t) in lines.iter().zip(&mut times) {
+            let start = std::time::Instant::now();
             black_box(engine.triage_with(&mut scratch, &Inquiry::new(black_box(l))));
-            let took = t.elapsed().as_nanos() as f64;
-            ns.push(took);
-            per_byte.push(took / l.len().max(1) as f64);
-            banded[band].0.push(took);
-            let t = std::time::Instant::now();
+            let ours = start.elapsed().as_nanos() as f64;
+            let start = std::time::Instant::now();
             black_box(jieba.cut(black_box(l), true));
-            let took = t.elapsed().as_nanos() as f64;
-            cut_ns.push(took);
-            banded[band].1.push(took);
+            t[pass] = (ours, start.elapsed().as_nanos() as f64);
         }
     }
-    let mut bytes: Vec<f64> = lines.iter().map(|l| l.len() as f64).collect();
     let at = |v: &mut Vec<f64>, q: f64| {
         v.sort_by(f64::total_cmp);
         v[((v.len() - 1) as f64 * q) as usize]
     };
+    let median = |t: &[(f64, f64); PASSES], side: fn(&(f64, f64)) -> f64| {
+        let mut v: Vec<f64> = t.iter().map(side).collect();
+        at(&mut v, 0.5)
+    };
+    let mut ns: Vec<f64> = times.iter().flatten().map(|t| t.0).collect();
+    let mut cut_ns: Vec<f64> = times.iter().flatten().map(|t| t.1).collect();
+    let mut per_byte: Vec<f64> = lines
+        .iter()
+        .zip(&times)
+        .flat_map(|(l, t)| t.iter().map(|t| t.0 / l.len().max(1) as f64))
+        .collect();
+    let mut bytes: Vec<f64> = lines.iter().map(|l| l.len() as f64).collect();
     let (p50, p90, p99) = (at(&mut ns, 0.5), at(&mut ns, 0.9), at(&mut ns, 0.99));
     println!(
         "latency per inquiry: p50 {:.1} µs, p90 {:.1} µs, p99 {:.1} µs, p99/p50 {:.2}",
@@ -361,21 +369,39 @@ fn report_latency() {
         c99 / 1e3,
         c99 / c50
     );
-    println!("  p99/p50 within length bands (triage, cut):");
+    println!(
+        "  p99/p50 within length bands, triage (cut): over every timing; over each line's median of {PASSES}"
+    );
     let mut low = 1;
-    for (&high, (ours, cut)) in BANDS.iter().zip(&mut banded) {
-        if !ours.is_empty() {
+    for high in BANDS {
+        let in_band: Vec<&[(f64, f64); PASSES]> = lines
+            .iter()
+            .zip(&times)
+            .filter(|(l, _)| (low..=high).contains(&l.chars().count()))
+            .map(|(_, t)| t)
+            .collect();
+        if !in_band.is_empty() {
+            let ratio = |mut v: Vec<f64>| at(&mut v, 0.99) / at(&mut v, 0.5);
+            let every = |side: fn(&(f64, f64)) -> f64| {
+                ratio(in_band.iter().flat_map(|t| t.iter().map(side)).collect())
+            };
+            let medians = |side: fn(&(f64, f64)) -> f64| {
+                ratio(in_band.iter().map(|t| median(t, side)).collect())
+            };
+            let mut p50: Vec<f64> = in_band.iter().map(|t| median(t, |p| p.0)).collect();
             let upper = if high == usize::MAX {
                 "+".to_string()
             } else {
                 format!("-{high}")
             };
             println!(
-                "    {low:>3}{upper:<4} chars: {:>5} lines, p50 {:.1} µs, p99/p50 {:.2} ({:.2})",
-                ours.len() / 3,
-                at(ours, 0.5) / 1e3,
-                at(ours, 0.99) / at(ours, 0.5),
-                at(cut, 0.99) / at(cut, 0.5)
+                "    {low:>3}{upper:<4} chars: {:>5} lines, p50 {:.1} µs, p99/p50 {:.2} ({:.2}); {:.2} ({:.2})",
+                in_band.len(),
+                at(&mut p50, 0.5) / 1e3,
+                every(|p| p.0),
+                every(|p| p.1),
+                medians(|p| p.0),
+                medians(|p| p.1),
             );
         }
         low = high.saturating_add(1);
