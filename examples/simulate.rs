@@ -515,8 +515,7 @@ pub fn simulate(
     all_groups.push("dedicated");
     let settings = Settings {
         utc_offset_minutes: policy.utc_offset_minutes,
-        aging_step_seconds: policy.aging.step_seconds,
-        aging_max_seconds: policy.aging.max_wait_seconds,
+        aging: Some(policy.aging.clone()),
         seed: a.seed,
     };
     let mut router = EngineRouter {

@@ -6,8 +6,8 @@
 // copy (`examples/common/sim.rs`, included by `examples/simulate.rs`).
 use simulate::sim;
 
-use kefu_triage::QueueSnapshot;
 use kefu_triage::queue::{erlang_a, erlang_c};
+use kefu_triage::{Aging, QueueSnapshot};
 use sim::{Arrival, Fate, Roster, Routed, Router, Settings, TierKind};
 
 /// Every contact to one group at one priority.
@@ -163,8 +163,7 @@ fn priorities_and_aging() {
     let (high, low) = (mean_wait(&plain, true), mean_wait(&plain, false));
     assert!(high * 5.0 < low, "high {high:.1} s, low {low:.1} s");
     let aged = Settings {
-        aging_step_seconds: 30,
-        aging_max_seconds: 150,
+        aging: Some(Aging::new(30, 150)),
         ..Settings::default()
     };
     let with_aging = sim::run(&arrivals, &r, &["g"], &mut Alternate, aged);
@@ -218,8 +217,7 @@ fn the_snapshot_counts_waiting_contacts_at_their_aged_priority() {
     let (plain, _) = run(Settings::default());
     assert!(plain.iter().all(|&(_, high)| high == 0));
     let (aged, report) = run(Settings {
-        aging_step_seconds: 30,
-        aging_max_seconds: 0,
+        aging: Some(Aging::new(30, 0)),
         ..Settings::default()
     });
     // Counts add up: a contact is counted once, whatever its level.

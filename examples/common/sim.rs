@@ -13,7 +13,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
 
-use kefu_triage::{GroupState, QueueSnapshot, Waiting};
+use kefu_triage::{Aging, GroupState, QueueSnapshot, Waiting};
 use serde::Deserialize;
 
 /// The roster file's header value.
@@ -273,10 +273,8 @@ pub trait Router {
 pub struct Settings {
     /// Local time = UTC + this many minutes.
     pub utc_offset_minutes: i32,
-    /// Priority aging: one level per this many seconds (0: none).
-    pub aging_step_seconds: u32,
-    /// The top priority after this long (0: never).
-    pub aging_max_seconds: u32,
+    /// Priority aging, as the policy's (`None`: none).
+    pub aging: Option<Aging>,
     /// Seed of the random draws.
     pub seed: u64,
 }
@@ -285,8 +283,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             utc_offset_minutes: 0,
-            aging_step_seconds: 0,
-            aging_max_seconds: 0,
+            aging: None,
             seed: 1,
         }
     }
@@ -870,7 +867,7 @@ impl<R: Router> Sim<'_, R> {
     /// contacts, not one per arrival.
     fn refresh_aged(&mut self) {
         self.next_refresh = self.now + AGED_REFRESH_SECONDS;
-        if self.settings.aging_step_seconds == 0 && self.settings.aging_max_seconds == 0 {
+        if self.settings.aging.is_none() {
             return;
         }
         for g in 0..self.groups.len() {
@@ -894,13 +891,11 @@ impl<R: Router> Sim<'_, R> {
     }
 
     fn aged(&self, priority: u8, waited: f64) -> u8 {
-        let s = &self.settings;
         let waited = waited.max(0.0) as u32;
-        if s.aging_max_seconds > 0 && waited >= s.aging_max_seconds {
-            return 9;
-        }
-        let steps = waited.checked_div(s.aging_step_seconds).unwrap_or(0);
-        u32::from(priority).saturating_add(steps).min(9) as u8
+        self.settings
+            .aging
+            .as_ref()
+            .map_or(priority, |a| a.priority_after(priority, waited))
     }
 
     fn set_agents(&mut self, group: u32, agents: u32) {

@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::aging::Aging;
+
 use crate::domain::{Channel, Industry};
 use crate::error::{Error, Problem, Result};
 use crate::queue::LoadProfile;
@@ -90,28 +92,6 @@ pub struct Policy {
     pub(crate) origin: Origin,
 }
 
-/// Priority aging.
-///
-/// ```
-/// use kefu_triage::Policy;
-/// let p = Policy::default();
-/// assert_eq!(p.aged_priority(3, 0), 3);
-/// assert!(p.aged_priority(3, p.aging.step_seconds) > 3);
-/// assert_eq!(p.aged_priority(0, p.aging.max_wait_seconds), 9);
-/// assert_eq!(p.aged_priority(12, p.aging.max_wait_seconds), 12); // only raises
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct Aging {
-    /// A waiting contact gains one priority level per this many seconds
-    /// (1–86,400).
-    pub step_seconds: u32,
-    /// After this long a contact has the top priority, whatever its lane
-    /// (1–86,400 seconds).
-    pub max_wait_seconds: u32,
-}
-
 /// Where a skill group overflows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -122,18 +102,6 @@ pub struct Overflow {
     /// Overflow when the estimated wait (pessimistic end) exceeds this
     /// (0–86,400 seconds).
     pub after_seconds: u32,
-}
-
-impl Aging {
-    /// `priority` after `waited_seconds` in the queue (see
-    /// [`Policy::aged_priority`]).
-    pub(crate) fn priority_after(&self, priority: u8, waited_seconds: u32) -> u8 {
-        if self.max_wait_seconds > 0 && waited_seconds >= self.max_wait_seconds {
-            return priority.max(9);
-        }
-        let steps = waited_seconds.checked_div(self.step_seconds).unwrap_or(0);
-        priority.max(u32::from(priority).saturating_add(steps).min(9) as u8)
-    }
 }
 
 impl Overflow {
