@@ -211,7 +211,12 @@ struct Group {
 struct Contact {
     group: String,
     priority: u8,
+    /// When it was first queued: its priority ages from here.
     queued_at: f64,
+    /// When it joined its current group's queue (queued or moved there):
+    /// its exposure to abandoning counts for that group from here, so a
+    /// move does not hand the old group's wait to the new one.
+    in_group_since: f64,
     answered_at: Option<f64>,
     last_event: f64,
 }
@@ -424,6 +429,7 @@ impl QueueTracker {
                         group: skill_group.clone(),
                         priority: *priority,
                         queued_at: t,
+                        in_group_since: t,
                         answered_at: None,
                         last_event: t,
                     },
@@ -436,15 +442,20 @@ impl QueueTracker {
             } => {
                 self.group(skill_group);
                 let c = self.contacts.get_mut(contact).expect("checked");
+                // The time spent in the old group is exposure there that
+                // ended without abandoning.
+                let (old, spent) = (std::mem::take(&mut c.group), t - c.in_group_since);
                 c.group.clone_from(skill_group);
                 c.priority = *priority;
+                c.in_group_since = t;
                 c.last_event = t;
+                self.group(&old).waited_seconds.add(t, spent, tau);
             }
             QueueEvent::Answered { contact } => {
                 let c = self.contacts.get_mut(contact).expect("checked");
                 c.answered_at = Some(t);
                 c.last_event = t;
-                let (group, waited) = (c.group.clone(), t - c.queued_at);
+                let (group, waited) = (c.group.clone(), t - c.in_group_since);
                 let g = self.group(&group);
                 g.in_service += 1;
                 g.waited_seconds.add(t, waited, tau);
@@ -461,7 +472,7 @@ impl QueueTracker {
                 let c = self.contacts.remove(contact).expect("checked");
                 let g = self.group(&c.group);
                 g.abandons.add(t, 1.0, tau);
-                g.waited_seconds.add(t, t - c.queued_at, tau);
+                g.waited_seconds.add(t, t - c.in_group_since, tau);
             }
             QueueEvent::AgentLoggedIn { skill_group } => {
                 let g = self.group(skill_group);
@@ -621,7 +632,7 @@ impl QueueTracker {
                 .or_default()
                 .entry(priority)
                 .or_default() += 1;
-            *exposure.entry(&c.group).or_default() += waited;
+            *exposure.entry(&c.group).or_default() += t - c.in_group_since;
         }
         let elapsed = self.start.map_or(0.0, |s| t - s);
         // The decayed count of a Poisson stream at rate λ has mean
@@ -856,13 +867,23 @@ mod tests {
         );
         let late = f64::from(policy.aging.max_wait_seconds);
         assert_eq!(t.snapshot(late).group("g").unwrap().waiting[0].priority, 9);
-        // Patience: one abandonment after 60 s, with 60 s more of exposure
-        // from the contact still waiting.
+        // Patience: one abandonment after 60 s, and the 10 s the moved
+        // contact waited in `g` before it left without abandoning.
         t.record(60.0, &QueueEvent::abandoned("a")).unwrap();
         let h = t.snapshot(60.0);
         let p = h.group("g").unwrap().patience_seconds;
-        assert!(p.is_some_and(|p| (p - 60.0).abs() < 1.0), "{p:?}");
+        assert!(p.is_some_and(|p| (p - 70.0).abs() < 1.0), "{p:?}");
         assert_eq!(h.group("h").unwrap().patience_seconds, None);
+        // In `h` the moved contact's exposure starts at the move: 60 s,
+        // not the 70 s since it was first queued; its aging does count
+        // the whole wait.
+        assert_eq!(
+            t.snapshot(70.0).group("h").unwrap().waiting[0].priority,
+            policy.aged_priority(5, 70)
+        );
+        t.record(70.0, &QueueEvent::abandoned("b")).unwrap();
+        let p = t.snapshot(70.0).group("h").unwrap().patience_seconds;
+        assert!(p.is_some_and(|p| (p - 60.0).abs() < 1.0), "{p:?}");
     }
 
     #[test]
