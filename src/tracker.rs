@@ -660,7 +660,12 @@ impl QueueTracker {
             let abandons = g.abandons.at(t, tau);
             let exposed =
                 g.waited_seconds.at(t, tau) + exposure.get(name.as_str()).copied().unwrap_or(0.0);
-            if abandons >= 1.0 && exposed > 0.0 {
+            // Gated on the count as of the last abandonment, not decayed to
+            // now: decayed, a lone abandonment fell under 1 the moment after
+            // it, and the estimate came and went with the traffic (and the
+            // wait estimate with it, Erlang A one minute and C the next).
+            // The ratio itself does not decay.
+            if g.abandons.value >= 1.0 && abandons > 0.0 && exposed > 0.0 {
                 state.patience_seconds = Some(exposed / abandons);
             }
             if let Some(by_priority) = waiting.get(name.as_str()) {
@@ -884,6 +889,26 @@ mod tests {
         t.record(70.0, &QueueEvent::abandoned("b")).unwrap();
         let p = t.snapshot(70.0).group("h").unwrap().patience_seconds;
         assert!(p.is_some_and(|p| (p - 60.0).abs() < 1.0), "{p:?}");
+    }
+
+    #[test]
+    fn patience_stays_once_seen() {
+        let mut t = QueueTracker::new().half_life(600.0);
+        t.record(0.0, &QueueEvent::queued("a", "g", 3)).unwrap();
+        t.record(90.0, &QueueEvent::abandoned("a")).unwrap();
+        for at in [90.0, 91.0, 600.0, 3_600.0] {
+            let p = t.snapshot(at).group("g").unwrap().patience_seconds;
+            assert!(p.is_some_and(|p| (p - 90.0).abs() < 1e-6), "{p:?} at {at}");
+        }
+        // A contact waiting now adds its exposure so far.
+        t.record(3_600.0, &QueueEvent::queued("b", "g", 3)).unwrap();
+        let p = t.snapshot(3_630.0).group("g").unwrap().patience_seconds;
+        assert!(p.is_some_and(|p| p > 90.0), "{p:?}");
+        // Nothing seen, nothing said.
+        let mut u = QueueTracker::new();
+        u.record(0.0, &QueueEvent::queued("a", "g", 3)).unwrap();
+        u.record(50.0, &QueueEvent::answered("a")).unwrap();
+        assert_eq!(u.snapshot(60.0).group("g").unwrap().patience_seconds, None);
     }
 
     #[test]
