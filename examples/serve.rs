@@ -43,6 +43,12 @@
 //! "policy": ..., "queue": ...}`. Ctrl-C or SIGTERM stops the service
 //! gracefully: requests in flight are answered first.
 //!
+//! Limits against slow or greedy clients ([`Limits`]): a request's headers
+//! must arrive within 10 s (else the connection is closed), at most 1,024
+//! connections are open at once (more wait in the listen backlog), and at
+//! most one large batch per core is triaged at once (more wait their
+//! turn).
+//!
 //! The engine is built once and shared by every request (it is cheap to
 //! clone, `Send` and `Sync`). Small bodies are triaged on the async worker
 //! (microseconds); a batch of more than 16 requests or more than 16 KiB of
@@ -53,9 +59,15 @@ mod usage;
 
 use std::io;
 use std::net::SocketAddr;
+use std::pin::pin;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
+
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::sync::Semaphore;
 
 use axum::body::{Body, HttpBody};
 use axum::extract::State;
@@ -85,7 +97,8 @@ const DEMO_QUEUE: &str = include_str!("demo_queue.json");
 
 /// What the service is run with besides the engine.
 pub struct Options {
-    /// Threads one large batch is triaged on.
+    /// Threads one large batch is triaged on, and how many large batches
+    /// are triaged at once (more wait their turn).
     pub threads: usize,
     /// The queue snapshot for requests that bring none.
     pub queue: Option<QueueSnapshot>,
@@ -112,6 +125,10 @@ struct Service {
     engine: Engine,
     options: Options,
     labels: usize,
+    /// One permit per large batch being triaged: as many as threads, so
+    /// that a burst of batches waits its turn instead of starting
+    /// hundreds of blocking threads that all compete for the cores.
+    batches: Semaphore,
 }
 
 impl Service {
@@ -140,6 +157,7 @@ pub fn app_with(engine: Engine, options: Options) -> Router {
     let labels = engine.labels().count();
     let service = Arc::new(Service {
         engine,
+        batches: Semaphore::new(options.threads.max(1)),
         options,
         labels,
     });
@@ -405,14 +423,17 @@ async fn decide(service: Arc<Service>, requests: Vec<Request>) -> Result<Vec<Dec
     if requests.len() <= INLINE_MAX_ITEMS && bytes <= INLINE_MAX_BYTES {
         return Ok(service.triage_all(&requests, 1));
     }
-    tokio::task::spawn_blocking(move || service.triage_all(&requests, service.options.threads))
+    let failed = |e: &dyn std::fmt::Display| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("triage failed: {e}"),
+        )
+    };
+    let _turn = service.batches.acquire().await.map_err(|e| failed(&e))?;
+    let worker = Arc::clone(&service);
+    tokio::task::spawn_blocking(move || worker.triage_all(&requests, worker.options.threads))
         .await
-        .map_err(|e| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("triage failed: {e}"),
-            )
-        })
+        .map_err(|e| failed(&e))
 }
 
 /// The command line.
@@ -513,16 +534,80 @@ async fn shutdown_signal() {
     .await;
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then answers the
-/// requests in flight and returns.
+/// Limits on connections, against clients that are slow or many.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// A request's headers must arrive within this long; else the
+    /// connection is closed (hyper's header read timeout).
+    pub header_timeout: Duration,
+    /// Connections open at once; further clients wait in the listen
+    /// backlog until one closes.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    /// 10 s for the headers, 1,024 connections.
+    fn default() -> Limits {
+        Limits {
+            header_timeout: Duration::from_secs(10),
+            max_connections: 1024,
+        }
+    }
+}
+
+/// Serves `app` on `listener` with the default [`Limits`] until `shutdown`
+/// resolves, then answers the requests in flight and returns.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(listener, app, shutdown, Limits::default()).await
+}
+
+/// [`serve`] with other [`Limits`].
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    limits: Limits,
+) -> io::Result<()> {
+    let open = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = pin!(shutdown);
+    loop {
+        // A free slot first, then the connection: past the cap, clients
+        // wait in the kernel's backlog rather than in memory here.
+        let slot = tokio::select! {
+            slot = Arc::clone(&open).acquire_owned() => slot.map_err(io::Error::other)?,
+            () = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors and the like: pass, and retry
+                // shortly instead of spinning.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_timeout)
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            // A client that goes away or sends garbage ends its own
+            // connection; nothing to report.
+            let _ = conn.await;
+            drop(slot);
+        });
+    }
+    graceful.shutdown().await;
+    Ok(())
 }
 
 async fn run(addr: SocketAddr, app: Router) -> io::Result<()> {

@@ -26,6 +26,14 @@ fn engine() -> &'static Engine {
 fn start(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> (SocketAddr, std::thread::JoinHandle<std::io::Result<()>>) {
+    start_with(shutdown, serve::Limits::default())
+}
+
+/// [`start`] with other limits.
+fn start_with(
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    limits: serve::Limits,
+) -> (SocketAddr, std::thread::JoinHandle<std::io::Result<()>>) {
     let (tx, rx) = std::sync::mpsc::channel();
     let handle = std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -35,7 +43,7 @@ fn start(
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
             tx.send(listener.local_addr()?).expect("the test waits");
-            serve::serve(listener, serve::app(engine().clone()), shutdown).await
+            serve::serve_with(listener, serve::app(engine().clone()), shutdown, limits).await
         })
     });
     let addr = rx.recv().expect("the service did not start");
@@ -484,4 +492,44 @@ fn shutdown_lets_the_service_return() {
             .is_err(),
         "the port is closed after shutdown"
     );
+}
+
+#[test]
+fn slow_headers_are_cut_off_and_connections_capped() {
+    use std::io::{Read, Write};
+    let limits = serve::Limits {
+        header_timeout: Duration::from_millis(500),
+        max_connections: 2,
+    };
+    let (addr, _) = start_with(std::future::pending(), limits);
+    // Two clients send half a request line and stop: they hold both slots.
+    let mut slow: Vec<std::net::TcpStream> = (0..2)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(addr).expect("connect");
+            s.write_all(b"GET /hea").expect("write");
+            s
+        })
+        .collect();
+    // A third client is answered, but only once the header timeout has
+    // closed one of them.
+    let started = std::time::Instant::now();
+    let a = answer(agent().get(format!("http://{addr}/healthz")).call());
+    assert_eq!(a.status, 200);
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(300),
+        "served after {waited:?}"
+    );
+    // The slow ones were closed by the service: their reads end (with at
+    // most an error response before the end), they do not hang.
+    for s in &mut slow {
+        s.set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        let mut all = Vec::new();
+        let end = s.read_to_end(&mut all);
+        assert!(
+            !matches!(&end, Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)),
+            "a slow client's connection stayed open: {end:?}"
+        );
+    }
 }
