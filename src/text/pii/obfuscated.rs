@@ -957,6 +957,61 @@ mod tests {
         .unwrap();
     }
 
+    /// Every span of every view maps back as a per-byte table would: for
+    /// a copied character its own bytes, for a reading the whole numeral
+    /// (run) it was read from.
+    #[test]
+    fn view_maps_every_span_back() {
+        for text in [
+            "收货地址幸福路一百零八号⑫层，电话幺三八一二三四五六七八",
+            "一楼6200000000000005两张，二十号院 ¹⁵⁷²² 七〇二室😀",
+            "三三三",
+        ] {
+            with_view(text, |v| {
+                // The reference: each view byte's source, from the pieces'
+                // own definition, one byte at a time.
+                let n = v.text.len();
+                let mut table = Vec::with_capacity(n);
+                for (k, piece) in v.pieces.iter().enumerate() {
+                    let next = v.pieces.get(k + 1).map_or(n, |x| x.view as usize);
+                    let view = piece.view as usize;
+                    for b in view..next {
+                        table.push(if piece.copy {
+                            let at = piece.src as usize + (b - view);
+                            let start = (0..=at).rev().find(|&q| text.is_char_boundary(q));
+                            let end = (at + 1..=text.len()).find(|&q| text.is_char_boundary(q));
+                            (start.unwrap(), end.unwrap())
+                        } else {
+                            (piece.src as usize, piece.src_end as usize)
+                        });
+                    }
+                }
+                assert_eq!(table.len(), n);
+                for a in 0..n {
+                    for b in a + 1..=n {
+                        assert_eq!(
+                            v.source_span(a, b),
+                            (table[a].0, table[b - 1].1),
+                            "{text} {a}..{b}"
+                        );
+                    }
+                }
+                // Copies hold the same bytes as the text they came from;
+                // readings come from numerals only.
+                for p in &v.pieces {
+                    let source = &text[p.src as usize..p.src_end as usize];
+                    if p.copy {
+                        let view = &v.text[p.view as usize..p.view as usize + source.len()];
+                        assert_eq!(view, source);
+                    } else {
+                        assert!(source.chars().all(in_run), "{source}");
+                    }
+                }
+            })
+            .expect("each text needs a view");
+        }
+    }
+
     #[test]
     fn the_bitmap_agrees_with_the_readers() {
         for c in (0..0x10000u32).filter_map(char::from_u32) {
