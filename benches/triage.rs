@@ -231,7 +231,10 @@ fn report_ratios(lines: usize) {
     let Some(base) = mean_ns("corpus/jieba_cut") else {
         return;
     };
-    println!("\nratio to jieba_rs::Jieba::cut (same corpus, same run):");
+    println!(
+        "\nratio to jieba_rs::Jieba::cut from criterion's estimates (timed one after another, so \
+         they move with the machine's load; the interleaved section below is the steadier one):"
+    );
     let per_s = |t: f64| lines as f64 / (t / 1e9);
     let mut before = 0.0;
     for stage in PIPELINE {
