@@ -117,8 +117,15 @@ fn positional(run: &str) -> Option<u32> {
     Some(total + cur.unwrap_or(0))
 }
 
-/// Characters after which a single numeral is a house or building number.
-const ADDRESS_AFTER: &str = "号栋幢单室组楼层院座弄期区";
+/// Whether a single numeral before `c` is a house or building number. A
+/// match: a substring search of a list of these characters after every
+/// numeral (一个, 一下 …) was a tenth of the view test.
+fn address_after(c: char) -> bool {
+    matches!(
+        c,
+        '号' | '栋' | '幢' | '单' | '室' | '组' | '楼' | '层' | '院' | '座' | '弄' | '期' | '区'
+    )
+}
 
 /// Every character other than an ASCII digit that [`numeral_digit`],
 /// [`unit_value`] or [`circled_two_digits`] reads.
@@ -233,7 +240,7 @@ impl View {
                     }
                 }
             } else {
-                if foreign > 0 && !ascii && ADDRESS_AFTER.contains(c) {
+                if foreign > 0 && !ascii && address_after(c) {
                     return true;
                 }
                 foreign = 0;
