@@ -81,8 +81,7 @@ impl Engine {
     pub(super) fn stage_mask(&self, s: &mut Scratch, raw: &str, policy: &Policy) {
         let detector = &self.inner.detector;
         let text = s.norm.text();
-        detector.find_pii(text, &mut s.pii);
-        detector.find_entities_excluding(text, &s.pii, &mut s.entities);
+        detector.find_pii_and_entities(text, &mut s.pii, &mut s.entities);
         s.raw_pii.clear();
         for m in &s.pii {
             let (start, end) = s.norm.raw_span(m.start, m.end);

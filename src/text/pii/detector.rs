@@ -247,6 +247,24 @@ impl Detector {
     /// e-mail ...), and tests check that the fine gates never change the
     /// result.
     pub(super) fn find_pii_gated(&self, text: &str, out: &mut Vec<PiiMatch>, gated: bool) {
+        self.find_pii_classed(text, ByteClasses::of(text.as_bytes()), out, gated);
+    }
+
+    /// [`Detector::find_pii`] then [`Detector::find_entities_excluding`] on
+    /// the same `text`, reading its bytes' classes once for both.
+    pub(crate) fn find_pii_and_entities(
+        &self,
+        text: &str,
+        pii: &mut Vec<PiiMatch>,
+        entities: &mut Vec<EntityMatch>,
+    ) {
+        let classes = ByteClasses::of(text.as_bytes());
+        self.find_pii_classed(text, classes, pii, true);
+        self.find_entities_classed(text, classes, pii, entities, true);
+    }
+
+    /// [`Detector::find_pii_gated`], with `f` the classes of `text`'s bytes.
+    fn find_pii_classed(&self, text: &str, f: ByteClasses, out: &mut Vec<PiiMatch>, gated: bool) {
         out.clear();
         if text.is_empty() {
             return;
@@ -255,7 +273,7 @@ impl Detector {
         // such as `十二号`: every detector reads a view of the text with
         // numerals as ASCII digits, and the spans are mapped back.
         let viewed = obfuscated::with_view(text, |v| {
-            self.find_pii_in(&v.text, out, gated);
+            self.find_pii_in(&v.text, ByteClasses::of(v.text.as_bytes()), out, gated);
             for m in out.iter_mut() {
                 (m.start, m.end) = v.source_span(m.start, m.end);
             }
@@ -267,13 +285,14 @@ impl Detector {
         // five ASCII digits or more can be lost that way (the fewest any
         // digit detector reads), so other texts with numerals — a long
         // message with `一片` and `一次` in it, say — are scanned once.
-        if viewed.is_none() || ByteClasses::of(text.as_bytes()).digits >= 5 {
-            self.find_pii_in(text, out, gated);
+        if viewed.is_none() || f.digits >= 5 {
+            self.find_pii_in(text, f, out, gated);
         }
     }
 
-    /// [`Detector::find_pii_gated`] on `text` as it is.
-    fn find_pii_in(&self, text: &str, out: &mut Vec<PiiMatch>, gated: bool) {
+    /// [`Detector::find_pii_gated`] on `text` as it is, whose bytes' classes
+    /// are `f`.
+    fn find_pii_in(&self, text: &str, f: ByteClasses, out: &mut Vec<PiiMatch>, gated: bool) {
         // Every detector below is gated by a condition that its matches
         // cannot exist without, so the many inquiries without a digit, a
         // Latin letter or an `@` cost one vectorized pass over their bytes,
@@ -281,7 +300,6 @@ impl Detector {
         // took the mask stage from 0.29× to 0.09× `Jieba::cut` on the bench
         // corpus (measurements in `benches/HISTORY.md`).
         let b = text.as_bytes();
-        let f = ByteClasses::of(b);
         // Phones have 11 digits, IDs 15 or 17 + check, cards 13+, landlines
         // 3 + 3 + 4 at least.
         if f.digits >= 10 || (!gated && f.digit()) {
@@ -403,12 +421,24 @@ impl Detector {
         out: &mut Vec<EntityMatch>,
         gated: bool,
     ) {
+        self.find_entities_classed(text, ByteClasses::of(text.as_bytes()), pii, out, gated);
+    }
+
+    /// [`Detector::find_entities_gated`], with `f` the classes of `text`'s
+    /// bytes.
+    fn find_entities_classed(
+        &self,
+        text: &str,
+        f: ByteClasses,
+        pii: &[PiiMatch],
+        out: &mut Vec<EntityMatch>,
+        gated: bool,
+    ) {
         out.clear();
         if text.is_empty() {
             return;
         }
         // Gated like `find_pii_gated`, which see.
-        let f = ByteClasses::of(text.as_bytes());
         // Order and tracking numbers have 10+ digits (alphanumeric tracking
         // numbers 8+).
         if f.digits >= 10 || (!gated && f.digit()) {

@@ -872,6 +872,10 @@ mod tests {
         det().find_entities_gated(text, &fast, &mut fast_e, true);
         det().find_entities_gated(text, &full, &mut full_e, false);
         assert_eq!(fast_e, full_e, "entities of {text:?}");
+        // The engine's one call for both, on byte classes read once.
+        let (mut both, mut both_e) = (Vec::new(), Vec::new());
+        det().find_pii_and_entities(text, &mut both, &mut both_e);
+        assert_eq!((both, both_e), (fast, fast_e), "both of {text:?}");
     }
 
     // ----- property tests -----------------------------------------------------
