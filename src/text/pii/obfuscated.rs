@@ -149,42 +149,34 @@ const fn run_char_at(b: &[u8], i: usize) -> (u32, usize) {
     }
 }
 
-/// [`RUN_CHARS`] as a bitmap over the Basic Multilingual Plane: one load per
-/// character. `in_run` was 9% of the whole triage as a chain of matches
-/// (perf over `profile_triage`), since it looks at every character of
-/// every non-ASCII inquiry.
-static RUN_BITS: [u64; 1024] = {
-    let mut bits = [0u64; 1024];
+/// A bitmap of the characters of [`RUN_CHARS`] (only the three-byte ones
+/// when `three_bytes_only`), each at bit `code point & mask`.
+const fn run_bitmap<const N: usize>(mask: u32, three_bytes_only: bool) -> [u64; N] {
+    let mut bits = [0u64; N];
     let b = RUN_CHARS.as_bytes();
     let mut i = 0;
     while i < b.len() {
         let (c, n) = run_char_at(b, i);
-        if c > 0x20 {
-            bits[(c >> 6) as usize] |= 1 << (c & 63);
+        if c > 0x20 && (n == 3 || !three_bytes_only) {
+            let k = c & mask;
+            bits[(k >> 6) as usize] |= 1 << (k & 63);
         }
         i += n;
     }
     bits
-};
+}
+
+/// [`RUN_CHARS`] as a bitmap over the Basic Multilingual Plane: one load per
+/// character. `in_run` was 9% of the whole triage as a chain of matches
+/// (perf over `profile_triage`), since it looks at every character of
+/// every non-ASCII inquiry.
+static RUN_BITS: [u64; 1024] = run_bitmap(0xffff, false);
 
 /// The low 12 bits of every three-byte character of [`RUN_CHARS`], which
 /// are the six low bits of its last two bytes: a three-byte character
 /// whose last two bytes are not here is no numeral, known without decoding
 /// it (one in about 75 of the others shares them).
-static RUN_LOW12: [u64; 64] = {
-    let mut bits = [0u64; 64];
-    let b = RUN_CHARS.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let (c, n) = run_char_at(b, i);
-        if n == 3 {
-            let low = c & 0xfff;
-            bits[(low >> 6) as usize] |= 1 << (low & 63);
-        }
-        i += n;
-    }
-    bits
-};
+static RUN_LOW12: [u64; 64] = run_bitmap(0xfff, true);
 
 /// Whether `c` belongs in a numeral run.
 fn in_run(c: char) -> bool {
@@ -248,6 +240,13 @@ impl View {
     /// A numeral run of three or more characters with one not an ASCII
     /// digit, or a non-ASCII numeral right before an address suffix.
     fn needed(text: &str) -> bool {
+        Self::needed_with(text, true)
+    }
+
+    /// [`View::needed`]; `skip` false decodes every character (for the
+    /// test that both agree).
+    #[inline(always)]
+    fn needed_with(text: &str, skip: bool) -> bool {
         if text.is_ascii() {
             return false;
         }
@@ -260,7 +259,8 @@ impl View {
             // like only ends the run state: most characters, skipped
             // without decoding them (decoding each was a third of the mask
             // stage).
-            if foreign == 0
+            if skip
+                && foreign == 0
                 && (0xe0..0xf0).contains(&b[i])
                 && let (Some(&x), Some(&y)) = (b.get(i + 1), b.get(i + 2))
             {
@@ -1092,33 +1092,12 @@ mod tests {
         }
     }
 
-    /// `View::needed` decides as the plain loop over characters does, on
+    /// `View::needed` decides as the loop that decodes every character does, on
     /// every string of up to five characters over numerals, digits, address
     /// suffixes and others.
     #[test]
     fn needed_agrees_with_the_plain_loop() {
-        fn plain(text: &str) -> bool {
-            let (mut foreign, mut ascii) = (0, false);
-            for c in text.chars() {
-                if in_run(c) {
-                    if c.is_ascii_digit() {
-                        ascii = true;
-                    } else {
-                        foreign += 1;
-                        if foreign >= 3 || circled_two_digits(c).is_some() {
-                            return true;
-                        }
-                    }
-                } else {
-                    if foreign > 0 && !ascii && address_after(c) {
-                        return true;
-                    }
-                    foreign = 0;
-                    ascii = false;
-                }
-            }
-            false
-        }
+        let plain = |text: &str| View::needed_with(text, false);
         let alphabet = ['一', '十', '⑫', '¹', '5', '号', '个', 'a', '😀'];
         let mut texts = vec![String::new()];
         for _ in 0..5 {
