@@ -104,11 +104,23 @@ const PIPELINE: [Stage; 5] = [
 
 /// The first `k` stages of [`PIPELINE`] on every line, on one warm scratch.
 fn run_prefix(engine: &Engine, scratch: &mut kefu_triage::Scratch, lines: &[String], k: usize) {
+    run_prefix_then(engine, scratch, lines, k, |_| {});
+}
+
+/// [`run_prefix`], with `then` run on each line after its stages.
+fn run_prefix_then(
+    engine: &Engine,
+    scratch: &mut kefu_triage::Scratch,
+    lines: &[String],
+    k: usize,
+    mut then: impl FnMut(&str),
+) {
     for l in lines {
         let q = Inquiry::new(black_box(l));
         for &stage in &PIPELINE[..k] {
             engine.run_stage(scratch, stage, &q);
         }
+        then(l);
     }
 }
 
@@ -464,17 +476,9 @@ fn report_interleaved() {
                 }
                 // The minimal sum where classify runs: after the stages
                 // before it, line by line.
-                _ => {
-                    for l in &lines {
-                        let q = Inquiry::new(black_box(l));
-                        for &stage in &PIPELINE[..3] {
-                            engine.run_stage(&mut scratch, stage, &q);
-                        }
-                        let mut sums = [0.0f32; minimal_sum::ROW];
-                        black_box(minimal.sum(black_box(l), &mut sums));
-                        black_box(&sums);
-                    }
-                }
+                _ => run_prefix_then(&engine, &mut scratch, &lines, 3, |l| {
+                    black_box(minimal.sum_line(l));
+                }),
             }
             // Round 0 warms every pass up.
             if round > 0 {

@@ -314,8 +314,8 @@ impl Detector {
         if f.at {
             self.scan_emails(text, out);
         }
-        // The scan's first sweep looks for every spelled-out `@` and returns
-        // when there is none: no separate pre-test that would search twice.
+        // The scan tests for the letters every spelled-out `@` needs, then
+        // sweeps once for all of them: no separate pre-test here.
         if f.alpha {
             obfuscated::scan_obfuscated_emails(text, out, &self.at_tokens);
         }
