@@ -7,7 +7,8 @@
 //!     [--weak-min-confidence 0.7] \
 //!     [--weak-cap 4000] [--no-dev] [--no-weak] [--cues FILE] \
 //!     [--written-weight 2] [--epochs 20] [--l2 0.00001] [--lr 0.3] \
-//!     [--min-df 3] [--norm 0.5] [--prune 0.005] [--folds 5] [--seed 7] [--words]
+//!     [--min-df 3] [--norm 0.5] [--prune 0.005] [--folds 5] [--seed 7] [--words] \
+//!     [--dump-examples FILE]
 //! ```
 //!
 //! Three kinds of data, each weighted (see `examples/common/real_data.rs`):
@@ -33,6 +34,14 @@
 //! stderr, with the out-of-fold accuracy and log-loss of each kind of data
 //! (written, real labeled here, weak): compare settings on those, never on
 //! the dev set's test part. The output is deterministic.
+//!
+//! `--dump-examples FILE` writes the weighted training examples instead of a
+//! model, one JSON object a line: `group` (`written`, `real`, `weak`),
+//! `source` (the real or weak text's source, else the file), `class` (the
+//! label's index in `taxonomy.tsv`), `weight`, and `features` as
+//! `[name, value]` pairs exactly as the trainer reads them. `examples/compare_models.py` fits other kinds of
+//! model to that file, to tell whether the linear model or the data limits
+//! accuracy.
 //!
 //! Why no tokens by default: on the training set of 2026-11-26 (4,270
 //! lines) tokens moved out-of-fold accuracy from 0.887 to 0.889 and the
@@ -82,6 +91,53 @@ struct Args {
     weak: bool,
     /// An issue-cue lexicon in place of the embedded one.
     cues: Option<String>,
+    /// Write the training examples here instead of training.
+    dump: Option<String>,
+}
+
+/// The training data, and with `--dump-examples` a copy of every example
+/// as a JSON line.
+struct Examples {
+    data: Dataset,
+    dump: Option<String>,
+}
+
+impl Examples {
+    fn push(&mut self, at: (&str, &str), features: &[(String, f32)], class: usize, weight: f32) {
+        self.record(at, features, class, weight);
+        self.data.push(
+            features.iter().map(|(f, v)| (f.as_str(), *v)),
+            class,
+            weight,
+        );
+    }
+
+    fn push_calibration(
+        &mut self,
+        at: (&str, &str),
+        features: &[(String, f32)],
+        class: usize,
+        weight: f32,
+    ) {
+        self.record(at, features, class, weight);
+        self.data.push_calibration(
+            features.iter().map(|(f, v)| (f.as_str(), *v)),
+            class,
+            weight,
+        );
+    }
+
+    /// `at`: the group and the source of the example.
+    fn record(&mut self, at: (&str, &str), features: &[(String, f32)], class: usize, weight: f32) {
+        if let Some(out) = &mut self.dump {
+            let line = serde_json::json!({
+                "group": at.0, "source": at.1, "class": class,
+                "weight": weight, "features": features,
+            });
+            out.push_str(&line.to_string());
+            out.push('\n');
+        }
+    }
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -120,6 +176,7 @@ fn parse_args() -> Result<Args, String> {
         dev: true,
         weak: true,
         cues: None,
+        dump: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -137,6 +194,7 @@ fn parse_args() -> Result<Args, String> {
                     "--train" => a.train.push(val.clone()),
                     "--out" => a.out = val.clone(),
                     "--cues" => a.cues = Some(val.clone()),
+                    "--dump-examples" => a.dump = Some(val.clone()),
                     "--epochs" => a.cfg.epochs = num()? as usize,
                     "--l2" => a.cfg.l2 = num()? as f32,
                     "--lr" => a.cfg.lr = num()? as f32,
@@ -196,8 +254,11 @@ fn run() -> Result<(), String> {
             .ok_or_else(|| format!("{at}: unknown label {l:?}"))
     };
 
-    let mut data = Dataset::default();
-    data.group("written");
+    let mut data = Examples {
+        data: Dataset::default(),
+        dump: args.dump.as_ref().map(|_| String::new()),
+    };
+    data.data.group("written");
     let mut sources = Vec::new();
     for file in &args.train {
         let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
@@ -215,31 +276,23 @@ fn run() -> Result<(), String> {
             };
             let class = class_of(&at, l)?;
             let features = engine.issue_features(t);
-            data.push(
-                features.iter().map(|(f, v)| (f.as_str(), *v)),
-                class,
-                args.written_weight,
-            );
+            data.push(("written", file), &features, class, args.written_weight);
             n += 1;
         }
         sources.push(format!("{file} ({n})"));
     }
-    eprintln!("written examples: {}", data.len());
+    eprintln!("written examples: {}", data.data.len());
 
     if args.dev || args.weak {
         // The dev set (its train part) and the extra labeled real messages.
         let real = real::load_real()?;
         let dev_train: Vec<&real::DevItem> = real.iter().filter(|d| d.split == "train").collect();
         if args.dev {
-            data.group("real, labeled here");
+            data.data.group("real, labeled here");
             for d in &dev_train {
                 let class = class_of("devset", &d.issue)?;
                 let f = engine.issue_features(&d.text);
-                data.push_calibration(
-                    f.iter().map(|(f, v)| (f.as_str(), *v)),
-                    class,
-                    args.dev_weight,
-                );
+                data.push_calibration(("real", &d.source), &f, class, args.dev_weight);
             }
             eprintln!(
                 "real messages labeled here (dev set train part and training files): {} (weight {})",
@@ -253,7 +306,7 @@ fn run() -> Result<(), String> {
             ));
         }
         if args.weak {
-            data.group("weak");
+            data.data.group("weak");
             let n = add_weak(&engine, &args, &real, &dev_train, &class_of, &mut data)?;
             sources.push(format!(
                 "weak labels on ../shared/data ({n}; weight {} × confidence, other × {})",
@@ -266,10 +319,15 @@ fn run() -> Result<(), String> {
         "trained by examples/train_issue.rs on {}",
         sources.join(", ")
     );
+    if let (Some(path), Some(lines)) = (&args.dump, &data.dump) {
+        std::fs::write(path, lines).map_err(|e| format!("{path}: {e}"))?;
+        eprintln!("wrote {} examples to {path}", data.data.len());
+        return Ok(());
+    }
     let model = train(
         Lexicon::IssueModel,
         &labels,
-        &data,
+        &data.data,
         &args.cfg,
         &comment,
         &mut |line| eprintln!("{line}"),
@@ -297,7 +355,7 @@ fn add_weak(
     labeled: &[real::DevItem],
     dev_train: &[&real::DevItem],
     class_of: &dyn Fn(&str, &str) -> Result<usize, String>,
-    data: &mut Dataset,
+    data: &mut Examples,
 ) -> Result<usize, String> {
     let unlabeled = real::load_unlabeled()?;
     let fit_on: Vec<real::FitItem<'_>> = {
@@ -340,7 +398,8 @@ fn add_weak(
         {
             let class = class_of(u.source, &w.label)?;
             data.push(
-                features.iter().map(|(f, v)| (f.as_str(), *v)),
+                ("weak", u.source),
+                &features,
                 class,
                 args.weak_weight
                     * w.confidence
