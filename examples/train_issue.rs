@@ -39,9 +39,9 @@
 //! model, one JSON object a line: `group` (`written`, `real`, `weak`),
 //! `source` (the real or weak text's source, else the file), `class` (the
 //! label's index in `taxonomy.tsv`), `weight`, and `features` as
-//! `[name, value]` pairs exactly as the trainer reads them. `examples/compare_models.py` fits other kinds of
-//! model to that file, to tell whether the linear model or the data limits
-//! accuracy.
+//! `[name, value]` pairs exactly as the trainer reads them.
+//! `examples/compare_models.py` fits other kinds of model to that file, to
+//! tell whether the linear model or the data limits accuracy.
 //!
 //! Why no tokens by default: on the training set of 2026-11-26 (4,270
 //! lines) tokens moved out-of-fold accuracy from 0.887 to 0.889 and the
@@ -103,32 +103,22 @@ struct Examples {
 }
 
 impl Examples {
-    fn push(&mut self, at: (&str, &str), features: &[(String, f32)], class: usize, weight: f32) {
-        self.record(at, features, class, weight);
-        self.data.push(
-            features.iter().map(|(f, v)| (f.as_str(), *v)),
-            class,
-            weight,
-        );
-    }
-
-    fn push_calibration(
+    /// Adds an example; `at` is its group and source, `calibrate` whether
+    /// it fits the temperature (`Dataset::push_calibration`).
+    fn push(
         &mut self,
         at: (&str, &str),
         features: &[(String, f32)],
         class: usize,
         weight: f32,
+        calibrate: bool,
     ) {
-        self.record(at, features, class, weight);
-        self.data.push_calibration(
-            features.iter().map(|(f, v)| (f.as_str(), *v)),
-            class,
-            weight,
-        );
-    }
-
-    /// `at`: the group and the source of the example.
-    fn record(&mut self, at: (&str, &str), features: &[(String, f32)], class: usize, weight: f32) {
+        let named = features.iter().map(|(f, v)| (f.as_str(), *v));
+        if calibrate {
+            self.data.push_calibration(named, class, weight);
+        } else {
+            self.data.push(named, class, weight);
+        }
         if let Some(out) = &mut self.dump {
             let line = serde_json::json!({
                 "group": at.0, "source": at.1, "class": class,
@@ -276,7 +266,13 @@ fn run() -> Result<(), String> {
             };
             let class = class_of(&at, l)?;
             let features = engine.issue_features(t);
-            data.push(("written", file), &features, class, args.written_weight);
+            data.push(
+                ("written", file),
+                &features,
+                class,
+                args.written_weight,
+                false,
+            );
             n += 1;
         }
         sources.push(format!("{file} ({n})"));
@@ -292,7 +288,7 @@ fn run() -> Result<(), String> {
             for d in &dev_train {
                 let class = class_of("devset", &d.issue)?;
                 let f = engine.issue_features(&d.text);
-                data.push_calibration(("real", &d.source), &f, class, args.dev_weight);
+                data.push(("real", &d.source), &f, class, args.dev_weight, true);
             }
             eprintln!(
                 "real messages labeled here (dev set train part and training files): {} (weight {})",
@@ -408,6 +404,7 @@ fn add_weak(
                     } else {
                         1.0
                     },
+                false,
             );
             *kept.entry((u.source, w.label)).or_default() += 1;
             n += 1;
